@@ -1,0 +1,130 @@
+"""The contract every platform source fulfils, and the error type importers raise.
+
+A source module owns one platform's formats. For each export format it exposes a
+``Format``: ``detect(path, head)`` says whether a file is in that format (cheaply, from the
+first bytes and the name), ``parse(path)`` streams platform-neutral records (``PostRecord``,
+``CommentRecord``, ``FollowerRecord`` or ``SkippedRecord`` for a record that cannot be mapped).
+``map_*`` functions are pure (raw JSON → record) so live collectors reuse them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from akimwatch.models import Record
+
+
+class SourceError(Exception):
+    """A file cannot be read as its format: says which file, where and which field."""
+
+    def __init__(self, path: Path | str, location: str, field: str | None, reason: str, hint: str = ""):
+        self.path = str(path)
+        self.location = location
+        self.field = field
+        self.reason = reason
+        self.hint = hint
+        where = f"{self.path}, {location}" if location else self.path
+        what = f"field '{field}' {reason}" if field else reason
+        super().__init__(f"{where}: {what}" + (f"; {hint}" if hint else ""))
+
+
+class RecordError(Exception):
+    """Raised inside a ``map_*`` function: the field that is missing or wrong, and why."""
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"field '{field}' {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One importable file format of a platform."""
+
+    id: str  # stable, lowercase: "telegram_desktop", "facebook_graph", ...
+    platform: str
+    description: str
+    detect: Callable[[Path, bytes], bool]
+    parse: Callable[[Path], Iterator[Record]]
+
+
+HEAD_BYTES = 65536
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first bytes of a file (decompressed for .xz/.gz) for format detection."""
+    name = path.name.lower()
+    if name.endswith(".xz"):
+        import lzma
+
+        with lzma.open(path, "rb") as fh:
+            return fh.read(size)
+    if name.endswith(".gz"):
+        import gzip
+
+        with gzip.open(path, "rb") as fh:
+            return fh.read(size)
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def open_binary(path: Path):
+    """Open a possibly compressed file for streaming reads."""
+    name = path.name.lower()
+    if name.endswith(".xz"):
+        import lzma
+
+        return lzma.open(path, "rb")
+    if name.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def parse_iso_utc(value: object, field: str) -> datetime:
+    """Parse an ISO-8601 / Graph-API style timestamp into aware UTC, or raise RecordError."""
+    if not isinstance(value, str) or not value:
+        raise RecordError(field, f"is not a timestamp ({value!r})")
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    # Graph API: 2021-08-10T18:45:03+0000
+    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(field, f"is not a timestamp ({value!r})") from None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def parse_unix_utc(value: object, field: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise RecordError(field, f"is not a unix timestamp ({value!r})") from None
+
+
+def as_int(value: object) -> int | None:
+    """A count that may be missing or a numeric string; missing stays None."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def url_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url if "://" in url else f"https://{url}").hostname
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,500 @@
+"""Idempotent writes of platform-neutral records, keyed by (platform, platform_id).
+
+``RecordSaver`` takes a stream of records inside one transaction (one file = one
+transaction, so a crash mid-file leaves the store as it was). Records are written in
+batches: existing rows are looked up per batch, new ones inserted with executemany,
+changed texts archived in ``text_versions`` before the update — never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
+from akimwatch.store.schema import (
+    account_links,
+    accounts,
+    comments,
+    follower_snapshots,
+    post_mentions,
+    posts,
+    text_versions,
+)
+
+BATCH = 2000
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def handle_key(handle: str | None) -> str | None:
+    """Handles compare case-insensitively and without a leading @."""
+    if not handle:
+        return None
+    return handle.strip().lstrip("@").lower() or None
+
+
+def dialect_insert(conn: Connection, table):
+    """An INSERT that supports ON CONFLICT on both SQLite and PostgreSQL."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def dump_raw(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "replace")
+    if isinstance(raw, str):
+        return raw
+    return orjson.dumps(raw, default=str).decode()
+
+
+def account_id_for(ref: AccountRef) -> str:
+    """The id given to an account first seen in data (not on the watch list)."""
+    return f"{ref.platform}:{handle_key(ref.handle) or ref.platform_id}"
+
+
+class AccountResolver:
+    """Maps the account a record names to a store account, creating unassigned ones."""
+
+    def __init__(self, conn: Connection, *, forced_account_id: str | None = None, strict: bool = False):
+        self.conn = conn
+        self.forced = forced_account_id
+        self.strict = strict
+        self.by_id: dict[tuple[str, str], str] = {}
+        self.by_handle: dict[tuple[str, str], str] = {}
+        self.created: list[str] = []
+        self.loaded = False
+
+    def _load(self) -> None:
+        for row in self.conn.execute(select(accounts.c.id, accounts.c.platform, accounts.c.platform_id,
+                                            accounts.c.handle_key)):
+            if row.platform_id:
+                self.by_id[(row.platform, row.platform_id)] = row.id
+            if row.handle_key:
+                self.by_handle[(row.platform, row.handle_key)] = row.id
+        self.loaded = True
+
+    def find(self, ref: AccountRef) -> str | None:
+        if not self.loaded:
+            self._load()
+        key = handle_key(ref.handle)
+        if ref.platform_id and (ref.platform, ref.platform_id) in self.by_id:
+            found = self.by_id[(ref.platform, ref.platform_id)]
+        elif key and (ref.platform, key) in self.by_handle:
+            found = self.by_handle[(ref.platform, key)]
+        else:
+            return None
+        self._complete(found, ref)
+        return found
+
+    def _complete(self, account_id: str, ref: AccountRef) -> None:
+        """Fill in the platform id or handle the watch list did not know."""
+        key = handle_key(ref.handle)
+        if ref.platform_id and (ref.platform, ref.platform_id) not in self.by_id:
+            self.by_id[(ref.platform, ref.platform_id)] = account_id
+            self.conn.execute(update(accounts).where(accounts.c.id == account_id, accounts.c.platform_id.is_(None))
+                              .values(platform_id=ref.platform_id))
+        if key and (ref.platform, key) not in self.by_handle:
+            self.by_handle[(ref.platform, key)] = account_id
+            self.conn.execute(update(accounts).where(accounts.c.id == account_id, accounts.c.handle_key.is_(None))
+                              .values(handle=ref.handle.lstrip("@"), handle_key=key))
+
+    def owner(self, ref: AccountRef, location: str) -> str:
+        """The account that owns a post: forced by --account, found, or created unassigned."""
+        if self.forced:
+            return self.forced
+        found = self.find(ref)
+        if found:
+            return found
+        if self.strict:
+            raise UnknownAccountError(ref, location)
+        new_id = account_id_for(ref)
+        self.conn.execute(dialect_insert(self.conn, accounts).values(
+            id=new_id, platform=ref.platform, handle=ref.handle.lstrip("@") if ref.handle else None,
+            handle_key=handle_key(ref.handle), platform_id=ref.platform_id, name=ref.name,
+            role="personal", on_watch_list=False, created_utc=now_utc(),
+        ).on_conflict_do_nothing())
+        self.created.append(new_id)
+        if ref.platform_id:
+            self.by_id[(ref.platform, ref.platform_id)] = new_id
+        if handle_key(ref.handle):
+            self.by_handle[(ref.platform, handle_key(ref.handle))] = new_id
+        return new_id
+
+
+class UnknownAccountError(Exception):
+    def __init__(self, ref: AccountRef, location: str):
+        self.ref = ref
+        self.location = location
+        super().__init__(f"{location}: {ref.platform} account '{ref.label}' is not on the watch list "
+                         "(--strict); add it to the registry or pass --account")
+
+
+def official_identities(conn: Connection) -> dict[str, set[str]]:
+    """account id → identities (``id:<platform id>`` / ``h:<handle>``) whose comments are official replies.
+
+    The account itself, every account of the same official, and accounts linked to it.
+    """
+    rows = conn.execute(select(accounts.c.id, accounts.c.official_id, accounts.c.platform_id,
+                               accounts.c.handle_key)).all()
+    own: dict[str, set[str]] = {}
+    by_official: dict[str, set[str]] = {}
+    for r in rows:
+        ids = set()
+        if r.platform_id:
+            ids.add(f"id:{r.platform_id}")
+        if r.handle_key:
+            ids.add(f"h:{r.handle_key}")
+        own[r.id] = ids
+        if r.official_id:
+            by_official.setdefault(r.official_id, set()).update(ids)
+    links: dict[str, set[str]] = {}
+    for link in conn.execute(select(account_links.c.account_id, account_links.c.linked_account_id)):
+        links.setdefault(link.account_id, set()).update(own.get(link.linked_account_id, ()))
+    result: dict[str, set[str]] = {}
+    for r in rows:
+        ids = set(own[r.id])
+        if r.official_id:
+            ids |= by_official[r.official_id]
+        ids |= links.get(r.id, set())
+        result[r.id] = ids
+    return result
+
+
+def author_identities(ref: AccountRef) -> tuple[str | None, str | None]:
+    return (f"id:{ref.platform_id}" if ref.platform_id else None,
+            f"h:{handle_key(ref.handle)}" if handle_key(ref.handle) else None)
+
+
+@dataclass
+class SaveCounts:
+    posts_new: int = 0
+    posts_updated: int = 0
+    posts_unchanged: int = 0
+    comments_new: int = 0
+    comments_updated: int = 0
+    comments_unchanged: int = 0
+    official_replies: int = 0
+    followers: int = 0
+    mentions: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    accounts_created: list[str] = field(default_factory=list)
+
+    @property
+    def posts(self) -> int:
+        return self.posts_new + self.posts_updated + self.posts_unchanged
+
+    @property
+    def comments(self) -> int:
+        return self.comments_new + self.comments_updated + self.comments_unchanged
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "posts": self.posts, "posts_new": self.posts_new, "posts_updated": self.posts_updated,
+            "comments": self.comments, "comments_new": self.comments_new,
+            "comments_updated": self.comments_updated, "official_replies": self.official_replies,
+            "followers": self.followers, "mentions": self.mentions, "skipped": len(self.skipped),
+            "accounts_created": list(self.accounts_created),
+        }
+
+
+class RecordSaver:
+    """Buffers records and writes them in batches on one connection (one transaction)."""
+
+    def __init__(self, conn: Connection, *, run_id: int | None, forced_account_id: str | None = None,
+                 strict: bool = False):
+        self.conn = conn
+        self.run_id = run_id
+        self.now = now_utc()
+        self.resolver = AccountResolver(conn, forced_account_id=forced_account_id, strict=strict)
+        self.counts = SaveCounts()
+        self._posts: dict[str, PostRecord] = {}
+        self._comments: dict[str, CommentRecord] = {}
+        self._followers: list[FollowerRecord] = []
+        self._identities: dict[str, set[str]] | None = None
+        self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
+        self._official_keys: Counter[str] = Counter()
+
+    # -- intake ---------------------------------------------------------------------------
+    def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord) -> None:
+        if isinstance(record, CommentRecord):
+            self._comments[record.platform_id] = record
+            if len(self._comments) >= BATCH:
+                self._flush_posts()
+                self._flush_comments()
+        elif isinstance(record, PostRecord):
+            self._posts[record.platform_id] = record
+            if len(self._posts) >= BATCH:
+                self._flush_posts()
+        elif isinstance(record, FollowerRecord):
+            self._followers.append(record)
+        elif isinstance(record, SkippedRecord):
+            self.counts.skipped.append({"location": record.location, "field": record.field,
+                                        "reason": record.reason})
+        else:  # pragma: no cover - programming error
+            raise TypeError(f"not a record: {record!r}")
+
+    def add_all(self, records: Iterable) -> None:
+        for record in records:
+            self.add(record)
+
+    def finish(self) -> SaveCounts:
+        self._flush_posts()
+        self._flush_comments()
+        self._flush_followers()
+        self._link_orphans()
+        self.counts.accounts_created = list(self.resolver.created)
+        return self.counts
+
+    # -- posts ----------------------------------------------------------------------------
+    def _flush_posts(self) -> None:
+        if not self._posts:
+            return
+        batch = list(self._posts.values())
+        self._posts.clear()
+        platform = batch[0].platform
+        by_platform: dict[str, list[PostRecord]] = {}
+        for rec in batch:
+            by_platform.setdefault(rec.platform, []).append(rec)
+        for platform, recs in by_platform.items():
+            self._save_posts(platform, recs)
+
+    def _save_posts(self, platform: str, recs: list[PostRecord]) -> None:
+        ids = [r.platform_id for r in recs]
+        existing = {row.platform_id: row for row in self.conn.execute(
+            select(posts.c.id, posts.c.platform_id, posts.c.text, posts.c.version, posts.c.account_id,
+                   posts.c.likes, posts.c.comments_count, posts.c.views, posts.c.shares)
+            .where(posts.c.platform == platform, posts.c.platform_id.in_(ids)))}
+        new_rows, changed = [], []
+        for rec in recs:
+            account_id = self.resolver.owner(rec.account, rec.location)
+            values = {
+                "platform": rec.platform, "platform_id": rec.platform_id, "account_id": account_id,
+                "published_utc": rec.published_utc, "text": rec.text, "media_kind": rec.media_kind,
+                "url": rec.url, "is_repost": rec.is_repost, "repost_source_name": rec.repost_source_name,
+                "repost_source_url": rec.repost_source_url, "repost_source_domain": rec.repost_source_domain,
+                "likes": rec.likes, "comments_count": rec.comments_count, "views": rec.views,
+                "shares": rec.shares, "comments_closed": rec.comments_closed, "raw": dump_raw(rec.raw),
+            }
+            old = existing.get(rec.platform_id)
+            if old is None:
+                values.update(version=1, first_seen_utc=self.now, updated_utc=self.now,
+                              import_run_id=self.run_id)
+                new_rows.append(values)
+                self.counts.posts_new += 1
+            elif (old.text or "") != (rec.text or ""):
+                self.conn.execute(text_versions.insert().values(
+                    item_kind="post", item_id=old.id, version=old.version, text=old.text,
+                    replaced_utc=self.now))
+                values.update(version=old.version + 1, updated_utc=self.now, deleted_utc=None)
+                changed.append((old.id, values))
+                self.counts.posts_updated += 1
+            else:
+                counts_now = (rec.likes, rec.comments_count, rec.views, rec.shares)
+                counts_old = (old.likes, old.comments_count, old.views, old.shares)
+                if any(n is not None and n != o for n, o in zip(counts_now, counts_old, strict=True)):
+                    changed.append((old.id, {k: v for k, v in zip(
+                        ("likes", "comments_count", "views", "shares"), counts_now, strict=True) if v is not None}))
+                self.counts.posts_unchanged += 1
+        if new_rows:
+            self.conn.execute(posts.insert(), new_rows)
+        for post_id, values in changed:
+            self.conn.execute(update(posts).where(posts.c.id == post_id).values(**values))
+        id_rows = self.conn.execute(select(posts.c.id, posts.c.platform_id, posts.c.account_id)
+                                    .where(posts.c.platform == platform, posts.c.platform_id.in_(ids)))
+        post_ids = {}
+        for row in id_rows:
+            post_ids[row.platform_id] = row.id
+            self._post_cache[(platform, row.platform_id)] = (row.id, row.account_id)
+        self._save_mentions(recs, post_ids)
+
+    def _save_mentions(self, recs: list[PostRecord], post_ids: dict[str, int]) -> None:
+        rows = []
+        for rec in recs:
+            for kind, refs in (("tag", rec.tagged), ("mention", rec.mentions)):
+                for ref in refs:
+                    key = handle_key(ref.handle) or (f"id:{ref.platform_id}" if ref.platform_id else None)
+                    if key:
+                        rows.append({"post_id": post_ids[rec.platform_id], "kind": kind, "handle_key": key,
+                                     "platform": ref.platform, "platform_id": ref.platform_id,
+                                     "handle": ref.handle})
+        if rows:
+            unique = list({(r["post_id"], r["kind"], r["handle_key"]): r for r in rows}.values())
+            self.conn.execute(dialect_insert(self.conn, post_mentions).on_conflict_do_nothing(), unique)
+            self.counts.mentions += len(unique)
+
+    # -- comments -------------------------------------------------------------------------
+    def _identities_for(self, account_id: str) -> set[str]:
+        if self._identities is None:
+            self._identities = official_identities(self.conn)
+        return self._identities.get(account_id, set())
+
+    def _post_of(self, platform: str, post_pids: set[str]) -> None:
+        missing = [p for p in post_pids if (platform, p) not in self._post_cache]
+        for start in range(0, len(missing), 900):
+            chunk = missing[start:start + 900]
+            for row in self.conn.execute(select(posts.c.id, posts.c.platform_id, posts.c.account_id)
+                                         .where(posts.c.platform == platform, posts.c.platform_id.in_(chunk))):
+                self._post_cache[(platform, row.platform_id)] = (row.id, row.account_id)
+
+    def _is_official(self, rec: CommentRecord, post: tuple[int, str] | None) -> bool:
+        if rec.is_official_reply is not None:
+            return rec.is_official_reply
+        if post is None:
+            return False
+        ident = self._identities_for(post[1])
+        by_id, by_handle = author_identities(rec.author)
+        return (by_id in ident) or (by_handle in ident)
+
+    def _flush_comments(self) -> None:
+        if not self._comments:
+            return
+        batch = list(self._comments.values())
+        self._comments.clear()
+        by_platform: dict[str, list[CommentRecord]] = {}
+        for rec in batch:
+            by_platform.setdefault(rec.platform, []).append(rec)
+        for platform, recs in by_platform.items():
+            self._save_comments(platform, recs)
+
+    def _save_comments(self, platform: str, recs: list[CommentRecord]) -> None:
+        self._post_of(platform, {r.post_platform_id for r in recs})
+        ids = [r.platform_id for r in recs]
+        existing = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            for row in self.conn.execute(
+                    select(comments.c.id, comments.c.platform_id, comments.c.text, comments.c.version,
+                           comments.c.likes, comments.c.is_official_reply)
+                    .where(comments.c.platform == platform, comments.c.platform_id.in_(chunk))):
+                existing[row.platform_id] = row
+        new_rows, changed = [], []
+        for rec in recs:
+            post = self._post_cache.get((platform, rec.post_platform_id))
+            official = self._is_official(rec, post)
+            old = existing.get(rec.platform_id)
+            if old is None:
+                new_rows.append({
+                    "platform": platform, "platform_id": rec.platform_id,
+                    "post_platform_id": rec.post_platform_id, "post_id": post[0] if post else None,
+                    "parent_platform_id": rec.parent_platform_id,
+                    "author_platform_id": rec.author.platform_id, "author_handle": rec.author.handle,
+                    "author_name": rec.author.name, "is_official_reply": official, "text": rec.text,
+                    "published_utc": rec.published_utc, "likes": rec.likes, "version": 1,
+                    "first_seen_utc": self.now, "updated_utc": self.now, "import_run_id": self.run_id,
+                    "raw": dump_raw(rec.raw),
+                })
+                self.counts.comments_new += 1
+                self.counts.official_replies += official
+            elif (old.text or "") != (rec.text or ""):
+                self.conn.execute(text_versions.insert().values(
+                    item_kind="comment", item_id=old.id, version=old.version, text=old.text,
+                    replaced_utc=self.now))
+                changed.append({"b_id": old.id, "text": rec.text, "version": old.version + 1,
+                                "likes": rec.likes if rec.likes is not None else old.likes,
+                                "updated_utc": self.now, "raw": dump_raw(rec.raw)})
+                self.counts.comments_updated += 1
+                self.counts.official_replies += old.is_official_reply
+            else:
+                if rec.likes is not None and rec.likes != old.likes:
+                    self.conn.execute(update(comments).where(comments.c.id == old.id).values(likes=rec.likes))
+                self.counts.comments_unchanged += 1
+                self.counts.official_replies += old.is_official_reply
+        if new_rows:
+            self.conn.execute(comments.insert(), new_rows)
+        if changed:
+            self.conn.execute(
+                update(comments).where(comments.c.id == bindparam("b_id"))
+                .values(text=bindparam("text"), version=bindparam("version"), likes=bindparam("likes"),
+                        updated_utc=bindparam("updated_utc"), raw=bindparam("raw"), deleted_utc=None),
+                changed)
+
+    # -- followers ------------------------------------------------------------------------
+    def _flush_followers(self) -> None:
+        rows = {}
+        for rec in self._followers:
+            account_id = self.resolver.owner(rec.account, rec.location)
+            rows[(account_id, rec.taken_utc)] = {"account_id": account_id, "taken_utc": rec.taken_utc,
+                                                 "followers": rec.followers}
+        self._followers.clear()
+        if rows:
+            stmt = dialect_insert(self.conn, follower_snapshots)
+            self.conn.execute(stmt.on_conflict_do_update(
+                index_elements=["account_id", "taken_utc"], set_={"followers": stmt.excluded.followers}),
+                list(rows.values()))
+            self.counts.followers += len(rows)
+
+    # -- after the file -------------------------------------------------------------------
+    def _link_orphans(self) -> None:
+        """Attach comments saved before their post arrived (any file order works)."""
+        linked = link_orphan_comments(self.conn)
+        if linked:
+            self.counts.official_replies += recompute_official_replies(self.conn, run_id=self.run_id)
+
+
+def link_orphan_comments(conn: Connection) -> int:
+    """Set ``post_id`` on comments whose post is now in the store."""
+    sub = (select(posts.c.id).where(posts.c.platform == comments.c.platform,
+                                    posts.c.platform_id == comments.c.post_platform_id)
+           .scalar_subquery())
+    result = conn.execute(update(comments).where(comments.c.post_id.is_(None), select(posts.c.id).where(
+        posts.c.platform == comments.c.platform, posts.c.platform_id == comments.c.post_platform_id).exists())
+        .values(post_id=sub))
+    return result.rowcount or 0
+
+
+def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -> int:
+    """Re-derive ``is_official_reply`` from the accounts and links now known.
+
+    Run after the watch list changes (an account assigned to an official makes its earlier
+    comments official replies). Returns how many comments became official replies.
+    """
+    identities = official_identities(conn)
+    query = (select(comments.c.id, comments.c.author_platform_id, comments.c.author_handle,
+                    comments.c.is_official_reply, posts.c.account_id)
+             .join(posts, posts.c.id == comments.c.post_id))
+    if run_id is not None:
+        query = query.where(comments.c.import_run_id == run_id)
+    flips_on, flips_off = [], []
+    for row in conn.execute(query):
+        ident = identities.get(row.account_id, set())
+        official = (row.author_platform_id is not None and f"id:{row.author_platform_id}" in ident) or (
+            handle_key(row.author_handle) is not None and f"h:{handle_key(row.author_handle)}" in ident)
+        if official and not row.is_official_reply:
+            flips_on.append({"b_id": row.id})
+        elif not official and row.is_official_reply:
+            flips_off.append({"b_id": row.id})
+    stmt = update(comments).where(comments.c.id == bindparam("b_id"))
+    if flips_on:
+        conn.execute(stmt.values(is_official_reply=True), flips_on)
+    if flips_off:
+        conn.execute(stmt.values(is_official_reply=False), flips_off)
+    return len(flips_on) - len(flips_off)
+
+
+def mark_deleted(conn: Connection, table_name: str, ids: Iterable[int]) -> int:
+    """Mark posts or comments that disappeared from the platform; the archive keeps them."""
+    table = {"posts": posts, "comments": comments}[table_name]
+    ids = list(ids)
+    if not ids:
+        return 0
+    result = conn.execute(update(table).where(table.c.id.in_(ids), table.c.deleted_utc.is_(None))
+                          .values(deleted_utc=now_utc()))
+    return result.rowcount or 0
+
+
+__all__ = [
+    "AccountResolver", "RecordSaver", "SaveCounts", "UnknownAccountError", "handle_key",
+    "link_orphan_comments", "mark_deleted", "recompute_official_replies", "dialect_insert", "and_", "or_",
+    "func",
+]
