@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
@@ -262,7 +262,6 @@ class RecordSaver:
             return
         batch = list(self._posts.values())
         self._posts.clear()
-        platform = batch[0].platform
         by_platform: dict[str, list[PostRecord]] = {}
         for rec in batch:
             by_platform.setdefault(rec.platform, []).append(rec)
@@ -493,8 +492,3 @@ def mark_deleted(conn: Connection, table_name: str, ids: Iterable[int]) -> int:
     return result.rowcount or 0
 
 
-__all__ = [
-    "AccountResolver", "RecordSaver", "SaveCounts", "UnknownAccountError", "handle_key",
-    "link_orphan_comments", "mark_deleted", "recompute_official_replies", "dialect_insert", "and_", "or_",
-    "func",
-]
