@@ -70,3 +70,15 @@ def official_overview(engine: Engine) -> list[dict[str, Any]]:
             "official_replies": sum(comment_stats[a.id].official for a in mine if a.id in comment_stats),
         })
     return result
+
+
+def get_meta(engine: Engine, key: str) -> str | None:
+    from akimwatch.store.schema import store_meta
+
+    with engine.connect() as conn:
+        return conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar_one_or_none()
+
+
+def is_demo_store(engine: Engine) -> bool:
+    """Outputs from demo data carry a visible «демо-данные (синтетические)» mark."""
+    return get_meta(engine, "dataset") == "demo"

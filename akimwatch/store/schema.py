@@ -193,3 +193,11 @@ labels = Table(
     Column("created_utc", UtcDateTime),
     Index(None, "analyzer", "version", "value"),
 )
+
+# Facts about the store itself, e.g. ``dataset = demo`` so every output can carry the synthetic-data mark.
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text),
+)
