@@ -44,8 +44,9 @@ DEFAULTS: dict[str, Any] = {
         # Comments whose character-shingle Jaccard similarity is at least this are one «incident».
         "near_duplicate_jaccard": 0.5,
         "examples_per_topic": 3,
-        # Representative comments are picked from at most this many comments per (official, topic).
-        "examples_pool": 200,
+        # Representative comments come from a sample of this many real comments per (official, topic): the first
+        # and the last comment of each day, busiest days first.
+        "examples_pool": 60,
         "examples": True,
     },
     "ranking": {

@@ -59,7 +59,7 @@ def compute_coverage(citizen_topics: dict[str, int], post_topics: Counter) -> fl
     return round(sum(n for t, n in citizen_topics.items() if post_topics.get(t)) / total, 3)
 
 
-def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], replies: list[dict[str, Any]],
+def find_acted_on(days: list[tuple], posts: list[dict[str, Any]], replies: list[dict[str, Any]],
                   k: int, window: int) -> list[dict[str, Any]]:
     """Links from a citizen cluster to an official post (or a promising reply) on the same topic.
 
@@ -67,9 +67,10 @@ def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], repli
     the day of an official post labelled T (the post's own day excluded). Per topic the strongest link is kept
     (most comments; on a tie the earlier post). ``days_after`` = post day − day of the cluster's first comment.
     """
-    per_topic: dict[str, dict[date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    # days: (account, topic, day, n, first comment id, last comment id)
+    per_topic: dict[str, dict[date, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     for d in days:
-        per_topic[d["topic"]][d["day"]].append(d)
+        per_topic[d[1]][d[2]].append(d)
     best: dict[str, dict[str, Any]] = {}
     for p in sorted(posts, key=lambda r: r["published_utc"]):
         topic = p.get("topic")
@@ -77,14 +78,14 @@ def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], repli
             continue
         pday = p["published_utc"].date()
         cells = [c for day in range(1, window + 1) for c in per_topic[topic].get(pday - timedelta(days=day), [])]
-        n = sum(c["n"] for c in cells)
+        n = sum(c[3] for c in cells)
         if n < k:
             continue
-        first = min(c["day"] for c in cells)
-        ids = sorted({i for c in cells for i in (c["first_id"], c["last_id"])})[:10]
+        first = min(c[2] for c in cells)
+        ids = sorted({i for c in cells for i in (c[4], c[5])})[:10]
         link = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"], "account_id": p["account_id"],
                 "post_utc": p["published_utc"].isoformat(), "cluster_start": first.isoformat(),
-                "cluster_end": max(c["day"] for c in cells).isoformat(), "days_after": (pday - first).days,
+                "cluster_end": max(c[2] for c in cells).isoformat(), "days_after": (pday - first).days,
                 "comment_ids": ids}
         cur = best.get(topic)
         if cur is None or n > cur["comments"]:
@@ -104,6 +105,18 @@ def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], repli
 def _shingles(text: str, n: int = 4) -> frozenset[str]:
     t = re.sub(r"\W+", " ", text.lower()).strip()
     return frozenset(t[i:i + n] for i in range(max(1, len(t) - n + 1)))
+
+
+def example_ids(days: list[tuple], topic: str, pool: int) -> list[int]:
+    """A sample of real comment ids on a topic: the first and last comment of each day, busiest days first."""
+    ids: list[int] = []
+    for d in sorted((d for d in days if d[1] == topic), key=lambda d: (-d[3], d[2])):
+        for i in (d[4], d[5]):
+            if i not in ids:
+                ids.append(i)
+        if len(ids) >= pool:
+            break
+    return ids[:pool]
 
 
 def merge_incidents(comments: list[dict[str, Any]], threshold: float, limit: int) -> list[dict[str, Any]]:

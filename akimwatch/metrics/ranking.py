@@ -74,7 +74,9 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
     for o in result:
         o["rank"] = ranks.get(o["official_id"])
     for key in COMPONENTS:
-        vals = {o["official_id"]: o["components"][key] for o in result if o["components"].get(key) is not None}
+        # Per-metric ranks only among ranked officials: the same minimum-volume rule as the overall rank.
+        vals = {o["official_id"]: o["components"][key] for o in result
+                if o["rank"] is not None and o["components"].get(key) is not None}
         per = _competition_rank(vals)
         for o in result:
             o.setdefault("metric_ranks", {})[key] = per.get(o["official_id"])
