@@ -134,9 +134,9 @@ def parse_csv(path: Path) -> Iterator[Record]:
     with open_binary(path) as raw_fh:
         fh = io.TextIOWrapper(raw_fh, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or "kind" not in reader.fieldnames:
-            raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
         try:
+            if not reader.fieldnames or "kind" not in reader.fieldnames:
+                raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
             for row in reader:
                 location = f"line {reader.line_num}"
                 try:
