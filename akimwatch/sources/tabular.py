@@ -91,14 +91,21 @@ def map_row(row: dict[str, Any], location: str, raw: Any) -> Record:
             shares=as_int(row.get("shares")), tagged=_handles(platform, row.get("tagged")),
             mentions=_handles(platform, row.get("mentions")), raw=raw, location=location)
     if kind == "comment":
-        official = row.get("is_official_reply")
+        get = row.get
+        official = get("is_official_reply")
+        cid, post_id = get("id"), get("post_id")
+        if not cid:
+            raise RecordError("id", "is missing")
+        if not post_id:
+            raise RecordError("post_id", "is missing")
+        likes = get("likes")
         return CommentRecord(
-            platform=platform, platform_id=_required(row, "id"), post_platform_id=_required(row, "post_id"),
+            platform=platform, platform_id=str(cid), post_platform_id=str(post_id),
             parent_platform_id=_str(row, "parent_id"),
             author=AccountRef(platform, platform_id=_str(row, "author_id"), handle=_str(row, "author_handle"),
                               name=_str(row, "author_name")),
-            published_utc=parse_iso_utc(row.get("published_at"), "published_at"), text=_str(row, "text"),
-            likes=as_int(row.get("likes")),
+            published_utc=parse_iso_utc(get("published_at"), "published_at"), text=get("text") or None,
+            likes=likes if type(likes) is int else as_int(likes),
             is_official_reply=None if official in (None, "") else _bool(official), raw=raw, location=location)
     followers = as_int(row.get("followers"))
     if followers is None:
