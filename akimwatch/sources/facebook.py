@@ -14,6 +14,7 @@ The helpers ``read_graph_file`` / ``graph_edge`` are shared with the Instagram G
 
 from __future__ import annotations
 
+import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,7 +73,7 @@ class GraphFile:
         with open_binary(self.path) as fh:
             try:
                 yield from enumerate(ijson.items(fh, "data.item", use_float=True), start=1)
-            except ijson.JSONError as exc:
+            except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
                 raise SourceError(self.path, "data", None, f"file is truncated or not valid JSON ({exc})") from None
 
 
@@ -121,7 +122,7 @@ def read_graph_file(path: Path) -> GraphFile:
                     builder.event(event, value)
                     if prefix == "paging" and event == "end_map":
                         paging, builder = builder.value, None
-    except ijson.JSONError as exc:
+    except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
     top = None
     if not has_data_list:

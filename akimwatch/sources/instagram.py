@@ -14,6 +14,7 @@ carry (``2890177687127817957``) are different id spaces: the same post imported 
 
 from __future__ import annotations
 
+import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -324,7 +325,7 @@ def _load_json(path: Path) -> Any:
             return orjson.loads(fh.read())
     except orjson.JSONDecodeError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
-    except EOFError as exc:  # truncated .xz
+    except (EOFError, lzma.LZMAError) as exc:  # truncated .xz
         raise SourceError(path, "", None, f"file is truncated ({exc})") from None
 
 
@@ -375,7 +376,7 @@ def _parse_instaloader_comments(path: Path) -> Iterator[Record]:
                 yield from _instaloader_thread(item, post_id, f"record {n}", None)
     except ijson.JSONError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
-    except EOFError as exc:
+    except (EOFError, lzma.LZMAError) as exc:
         raise SourceError(path, "", None, f"file is truncated ({exc})") from None
 
 

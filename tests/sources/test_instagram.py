@@ -275,3 +275,14 @@ def test_compressed_instaloader_post_reads_like_plain(tmp_path):
     packed = tmp_path / "2024-05-10_05-00-00_UTC.json.xz"
     packed.write_bytes(lzma.compress(plain.read_bytes()))
     assert [r.platform_id for r in parse_instaloader(packed)] == ["3350000000000000001"]
+
+
+def test_graph_file_compressed_and_truncated(tmp_path):
+    raw = lzma.compress((FIXTURES / "media_nested_p1.json").read_bytes())
+    packed = tmp_path / "media_nested_p1.json.xz"
+    packed.write_bytes(raw)
+    assert len(list(parse_graph(packed))) == 7
+    cut = tmp_path / "media_cut.json.xz"
+    cut.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(SourceError, match="truncated"):
+        list(parse_graph(cut))
