@@ -454,7 +454,10 @@ def _map_copy(msg: dict[str, Any], group_id: str, channel_id: str, index: _Chann
     record = _mapped(location, map_export_post, msg, group_id, account)
     if isinstance(record, PostRecord):
         # the copy's own forward header points at the channel; only a foreign source makes it a repost
-        foreign = msg.get("forwarded_from_id") not in (None, msg.get("from_id"))
+        if "forwarded_from_id" in msg:
+            foreign = msg["forwarded_from_id"] != msg.get("from_id")
+        else:  # exports before forwarded_from_id existed: compare names
+            foreign = msg.get("forwarded_from") not in (None, msg.get("from"))
         if not foreign:
             record.is_repost, record.repost_source_name = False, None
             record.repost_source_url = record.repost_source_domain = None
@@ -590,9 +593,8 @@ def _reactions(message) -> int | None:
         return None
     total = 0
     for node in nodes:
-        tokens = node.text(deep=True).split()
-        count = parse_count(tokens[-1]) if tokens else None
-        total += count or 0
+        match = re.search(r"([0-9][0-9.,]*\s*[KMB]?)\s*$", node.text(deep=True) or "", re.IGNORECASE)
+        total += (parse_count(match.group(1)) or 0) if match else 0
     return total
 
 
@@ -637,7 +639,7 @@ def map_preview_message(message, *, channel_id: str | None = None, base_url: str
     raw = {"data_post": f"{handle}/{mid}", "author": html_text(signature) if signature is not None else None,
            "html": message.html}
     return PostRecord(
-        platform=PLATFORM, platform_id=f"{channel_id or handle}/{mid}", account=account,
+        platform=PLATFORM, platform_id=f"{channel_id or handle.lower()}/{mid}", account=account,
         published_utc=published, text=text or None, media_kind=preview_media_kind(message),
         url=f"https://t.me/{handle}/{mid}", is_repost=is_repost,
         repost_source_name=(html_text(fwd) or None) if fwd is not None else None,

@@ -400,3 +400,17 @@ def test_preview_message_without_time_is_skipped():
     html = '<div class="tgme_widget_message" data-post="chan/7"><div class="tgme_widget_message_text">x</div></div>'
     [rec] = map_preview_html(html)
     assert isinstance(rec, SkippedRecord) and rec.location == "message 1" and rec.field == "time"
+
+
+def test_preview_reactions_and_handle_key():
+    """Newer t.me/s pages show reactions under a post; they sum into likes (built markup)."""
+    html = ('<div class="tgme_widget_message" data-post="Akimat_Test/15">'
+            '<div class="tgme_widget_message_text">Текст</div>'
+            '<div class="tgme_widget_message_reactions tgme_reactions">'
+            '<span class="tgme_reaction"><i class="emoji"><b>👍</b></i>1.2K</span>'
+            '<span class="tgme_reaction"><i class="emoji"><b>❤</b></i>35</span></div>'
+            '<a class="tgme_widget_message_date"><time datetime="2025-03-01T10:00:00+00:00"></time></a></div>')
+    [post] = map_preview_html(html)
+    assert post.likes == 1235 and post.views is None
+    assert post.platform_id == "akimat_test/15"  # no numeric id on the page: the handle, lower-cased
+    assert post.account.handle == "Akimat_Test" and post.account.platform_id is None
