@@ -90,6 +90,11 @@ def parse_iso_utc(value: object, field: str) -> datetime:
     if not isinstance(value, str) or not value:
         raise RecordError(field, f"is not a timestamp ({value!r})")
     text = value.strip()
+    if len(text) == 25 and text[19] == "+" and text.endswith("+00:00"):  # the common case, fast
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise RecordError(field, f"is not a timestamp ({value!r})") from None
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     # Graph API: 2021-08-10T18:45:03+0000

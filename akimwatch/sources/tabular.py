@@ -91,14 +91,21 @@ def map_row(row: dict[str, Any], location: str, raw: Any) -> Record:
             shares=as_int(row.get("shares")), tagged=_handles(platform, row.get("tagged")),
             mentions=_handles(platform, row.get("mentions")), raw=raw, location=location)
     if kind == "comment":
-        official = row.get("is_official_reply")
+        get = row.get
+        official = get("is_official_reply")
+        cid, post_id = get("id"), get("post_id")
+        if not cid:
+            raise RecordError("id", "is missing")
+        if not post_id:
+            raise RecordError("post_id", "is missing")
+        likes = get("likes")
         return CommentRecord(
-            platform=platform, platform_id=_required(row, "id"), post_platform_id=_required(row, "post_id"),
+            platform=platform, platform_id=str(cid), post_platform_id=str(post_id),
             parent_platform_id=_str(row, "parent_id"),
             author=AccountRef(platform, platform_id=_str(row, "author_id"), handle=_str(row, "author_handle"),
                               name=_str(row, "author_name")),
-            published_utc=parse_iso_utc(row.get("published_at"), "published_at"), text=_str(row, "text"),
-            likes=as_int(row.get("likes")),
+            published_utc=parse_iso_utc(get("published_at"), "published_at"), text=get("text") or None,
+            likes=likes if type(likes) is int else as_int(likes),
             is_official_reply=None if official in (None, "") else _bool(official), raw=raw, location=location)
     followers = as_int(row.get("followers"))
     if followers is None:
@@ -134,9 +141,9 @@ def parse_csv(path: Path) -> Iterator[Record]:
     with open_binary(path) as raw_fh:
         fh = io.TextIOWrapper(raw_fh, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or "kind" not in reader.fieldnames:
-            raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
         try:
+            if not reader.fieldnames or "kind" not in reader.fieldnames:
+                raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
             for row in reader:
                 location = f"line {reader.line_num}"
                 try:
