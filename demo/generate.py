@@ -353,6 +353,7 @@ def render_facebook(acc: dict, posts: list[Post], out: Path, ids: Ids, stem: str
         if p.tags:
             item["message_tags"] = [{"id": tid, "name": name, "type": kind, "offset": p.text.index(name),
                                      "length": len(name)} for tid, name, kind in p.tags]
+            item["with_tags"] = {"data": [{"id": tid, "name": name} for tid, name, _ in p.tags]}
         if p.shares:
             item["shares"] = {"count": p.shares}
         item["reactions"] = {"data": [], "summary": {"total_count": p.likes, "viewer_reaction": "NONE"}}
