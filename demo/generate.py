@@ -342,7 +342,8 @@ def render_facebook(acc: dict, posts: list[Post], out: Path, ids: Ids, stem: str
         owner_id, owner_name = p.author or (acc["platform_id"], acc["name"])
         owner_slug = slug if p.author is None else owner_id
         num = ids.digits("2", 16)
-        item: dict = {"id": f"{owner_id}_{num}", "created_time": ig_ts(p.ts), "message": p.text,
+        item: dict = {"id": f"{owner_id}_{num}", "created_time": ig_ts(p.ts),
+                      **({"message": p.text} if p.text else {}),  # the API omits an empty message
                       "from": {"id": owner_id, "name": owner_name},
                       "permalink_url": f"https://www.facebook.com/{owner_slug}/posts/{num}",
                       "status_type": {"share": "shared_story", "text": "mobile_status_update",
