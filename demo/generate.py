@@ -148,7 +148,7 @@ def delay(rng: random.Random) -> timedelta:
 
 def compose(ctx: Ctx, topic: str) -> str:
     rng = ctx.rng
-    if topic == "personal" and rng.random() < 0.3:
+    if topic == "personal" and rng.random() < 0.15:
         return rng.choice(T.PERSONAL_DATA)
     text = rng.choice(T.COMMENTS[topic])
     if topic not in ("thanks", "football", "zko_praise", "housing") and rng.random() < 0.4:
