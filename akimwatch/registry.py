@@ -66,6 +66,7 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {str(k.value): k.start_mark.line + 1 for k, _v in node.value}
     return mapping
 
 
@@ -131,7 +132,9 @@ def _validate(path: Path, data: dict[str, Any]) -> Registry:
     seen_accounts: dict[str, int] = {}
 
     def bad(node: dict[str, Any], fld: str, msg: str) -> None:
-        problems.append(Problem(where, int(node.get("__line__", 0)), fld, msg))
+        lines = node.get("__lines__") or {}
+        line = lines.get(fld) or lines.get(fld.split("_")[0]) or node.get("__line__", 0)
+        problems.append(Problem(where, int(line), fld, msg))
 
     def check_date(node: dict[str, Any], fld: str, value: Any) -> str | None:
         if value in (None, ""):
@@ -149,7 +152,7 @@ def _validate(path: Path, data: dict[str, Any]) -> Registry:
             problems.append(Problem(where, 0, "accounts", f"entry is not a mapping ({node!r})"))
             return
         for key in node:
-            if key != "__line__" and key not in ACCOUNT_FIELDS:
+            if key not in ("__line__", "__lines__") and key not in ACCOUNT_FIELDS:
                 bad(node, key, f"is not a known account field (known: {', '.join(sorted(ACCOUNT_FIELDS))})")
         platform = node.get("platform")
         if platform not in PLATFORMS:
@@ -159,12 +162,12 @@ def _validate(path: Path, data: dict[str, Any]) -> Registry:
         handle = str(handle).lstrip("@") if handle not in (None, "") else None
         pid = node.get("platform_id")
         pid = str(pid) if pid not in (None, "") else None
-        if not handle and not pid:
-            bad(node, "handle", "is missing: an account needs a handle or a platform_id")
-            return
         role = node.get("role") or "personal"
         if role not in ACCOUNT_ROLES:
             bad(node, "role", f"must be one of {', '.join(ACCOUNT_ROLES)} (got {role!r})")
+        if not handle and not pid:
+            bad(node, "handle", "is missing: an account needs a handle or a platform_id")
+            return
         acc_id = str(node.get("id") or f"{platform}:{(handle or pid).lower()}")
         if acc_id in seen_accounts:
             bad(node, "id", f"duplicates account '{acc_id}' (line {seen_accounts[acc_id]})")
@@ -188,7 +191,7 @@ def _validate(path: Path, data: dict[str, Any]) -> Registry:
             problems.append(Problem(where, 0, "officials", f"entry is not a mapping ({node!r})"))
             continue
         for key in node:
-            if key != "__line__" and key not in OFFICIAL_FIELDS:
+            if key not in ("__line__", "__lines__") and key not in OFFICIAL_FIELDS:
                 bad(node, key, f"is not a known official field (known: {', '.join(sorted(OFFICIAL_FIELDS))})")
         oid = node.get("id")
         if not oid or not isinstance(oid, str | int):

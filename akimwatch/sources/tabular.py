@@ -29,6 +29,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_json_lines,
     open_binary,
     parse_iso_utc,
     url_domain,
@@ -91,14 +92,21 @@ def map_row(row: dict[str, Any], location: str, raw: Any) -> Record:
             shares=as_int(row.get("shares")), tagged=_handles(platform, row.get("tagged")),
             mentions=_handles(platform, row.get("mentions")), raw=raw, location=location)
     if kind == "comment":
-        official = row.get("is_official_reply")
+        get = row.get
+        official = get("is_official_reply")
+        cid, post_id = get("id"), get("post_id")
+        if not cid:
+            raise RecordError("id", "is missing")
+        if not post_id:
+            raise RecordError("post_id", "is missing")
+        likes = get("likes")
         return CommentRecord(
-            platform=platform, platform_id=_required(row, "id"), post_platform_id=_required(row, "post_id"),
+            platform=platform, platform_id=str(cid), post_platform_id=str(post_id),
             parent_platform_id=_str(row, "parent_id"),
             author=AccountRef(platform, platform_id=_str(row, "author_id"), handle=_str(row, "author_handle"),
                               name=_str(row, "author_name")),
-            published_utc=parse_iso_utc(row.get("published_at"), "published_at"), text=_str(row, "text"),
-            likes=as_int(row.get("likes")),
+            published_utc=parse_iso_utc(get("published_at"), "published_at"), text=get("text") or None,
+            likes=likes if type(likes) is int else as_int(likes),
             is_official_reply=None if official in (None, "") else _bool(official), raw=raw, location=location)
     followers = as_int(row.get("followers"))
     if followers is None:
@@ -111,32 +119,27 @@ def map_row(row: dict[str, Any], location: str, raw: Any) -> Record:
 
 
 def parse_jsonl(path: Path) -> Iterator[Record]:
-    with open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            location = f"line {line_no}"
-            try:
-                row = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield SkippedRecord(location, "-", f"is not valid JSON ({exc})")
-                continue
-            if not isinstance(row, dict):
-                yield SkippedRecord(location, "-", "is not a JSON object")
-                continue
-            try:
-                yield map_row(row, location, line.rstrip(b"\r\n"))
-            except RecordError as exc:
-                yield SkippedRecord(location, exc.field, exc.reason)
+    for entry in iter_json_lines(path):
+        if isinstance(entry, SkippedRecord):
+            yield entry
+            continue
+        location, line, row = entry
+        if not isinstance(row, dict):
+            yield SkippedRecord(location, "-", "is not a JSON object")
+            continue
+        try:
+            yield map_row(row, location, line)
+        except RecordError as exc:
+            yield SkippedRecord(location, exc.field, exc.reason)
 
 
 def parse_csv(path: Path) -> Iterator[Record]:
     with open_binary(path) as raw_fh:
         fh = io.TextIOWrapper(raw_fh, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or "kind" not in reader.fieldnames:
-            raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
         try:
+            if not reader.fieldnames or "kind" not in reader.fieldnames:
+                raise SourceError(path, "line 1", "kind", "column is missing", "see docs/formats.md for the columns")
             for row in reader:
                 location = f"line {reader.line_num}"
                 try:

@@ -281,9 +281,9 @@ def comment_texts(conn: Connection, comment_ids: Sequence[int]) -> list[dict[str
 
 
 def mention_counts(conn: Connection, period: Period) -> list[dict[str, Any]]:
-    """Tags and mentions in posts of the period, per (platform, handle_key, platform_id), with the posting accounts."""
+    """Posts of the period that tag or mention an account, per (platform, handle_key, platform_id, posting account)."""
     stmt = (select(post_mentions.c.platform, post_mentions.c.handle_key, post_mentions.c.platform_id,
-                   posts.c.account_id, func.count().label("n"))
+                   posts.c.account_id, func.count(func.distinct(posts.c.id)).label("n"))
             .select_from(post_mentions.join(posts, posts.c.id == post_mentions.c.post_id))
             .where(_within(posts.c.published_utc, period))
             .group_by(post_mentions.c.platform, post_mentions.c.handle_key, post_mentions.c.platform_id,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Boolean, Connection, DateTime, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
@@ -46,6 +46,61 @@ def handle_key(handle: str | None) -> str | None:
 def dialect_insert(conn: Connection, table):
     """An INSERT that supports ON CONFLICT on both SQLite and PostgreSQL."""
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+_INSERT_PLANS: dict[tuple[str, tuple[str, ...]], tuple[str, list[int], list[int]]] = {}
+
+
+def _sqlite_ts(value: datetime | None) -> str | None:
+    """A timestamp as SQLAlchemy's SQLite DateTime stores it: naive UTC text with microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        value = value.replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
+
+def bulk_insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
+    """Insert many new rows fast.
+
+    On SQLite the statement is compiled once per column set and rows go straight to
+    ``executemany`` with values converted exactly as SQLAlchemy's SQLite types store them
+    (naive-UTC text timestamps, 0/1 booleans), so reads through SQLAlchemy see what a normal
+    insert writes. Other backends use SQLAlchemy's executemany.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    cols = tuple(rows[0])
+    plan = _INSERT_PLANS.get((table.name, cols))
+    if plan is None:
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        ts_pos = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, DateTime)]
+        bool_pos = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, Boolean)]
+        plan = _INSERT_PLANS[(table.name, cols)] = (sql, ts_pos, bool_pos)
+    sql, ts_pos, bool_pos = plan
+    memo: dict[int, str | None] = {}
+    converted = []
+    for row in rows:
+        values = list(row.values())
+        for i in ts_pos:
+            v = values[i]
+            key = id(v)
+            if key in memo:
+                values[i] = memo[key]
+            else:
+                values[i] = text_ts = _sqlite_ts(v)
+                if v is not None and len(memo) < 4:  # shared stamps like "now" repeat on every row
+                    memo[key] = text_ts
+        for i in bool_pos:
+            if values[i] is not None:
+                values[i] = int(values[i])
+        converted.append(tuple(values))
+    conn.exec_driver_sql(sql, converted)
 
 
 def dump_raw(raw: Any) -> str | None:
@@ -305,8 +360,7 @@ class RecordSaver:
                     changed.append((old.id, {k: v for k, v in zip(
                         ("likes", "comments_count", "views", "shares"), counts_now, strict=True) if v is not None}))
                 self.counts.posts_unchanged += 1
-        if new_rows:
-            self.conn.execute(posts.insert(), new_rows)
+        bulk_insert(self.conn, posts, new_rows)
         for post_id, values in changed:
             self.conn.execute(update(posts).where(posts.c.id == post_id).values(**values))
         id_rows = self.conn.execute(select(posts.c.id, posts.c.platform_id, posts.c.account_id)
@@ -409,8 +463,7 @@ class RecordSaver:
                     self.conn.execute(update(comments).where(comments.c.id == old.id).values(likes=rec.likes))
                 self.counts.comments_unchanged += 1
                 self.counts.official_replies += old.is_official_reply
-        if new_rows:
-            self.conn.execute(comments.insert(), new_rows)
+        bulk_insert(self.conn, comments, new_rows)
         if changed:
             self.conn.execute(
                 update(comments).where(comments.c.id == bindparam("b_id"))
@@ -462,8 +515,8 @@ def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -
     query = (select(comments.c.id, comments.c.author_platform_id, comments.c.author_handle,
                     comments.c.is_official_reply, posts.c.account_id)
              .join(posts, posts.c.id == comments.c.post_id))
-    if run_id is not None:
-        query = query.where(comments.c.import_run_id == run_id)
+    if run_id is not None:  # this run's comments, and earlier comments on posts this run first saved
+        query = query.where(or_(comments.c.import_run_id == run_id, posts.c.import_run_id == run_id))
     flips_on, flips_off = [], []
     for row in conn.execute(query):
         ident = identities.get(row.account_id, set())

@@ -201,3 +201,13 @@ store_meta = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text),
 )
+
+# Where each account's harvest stream stopped; advanced in the same transaction as the rows it covers.
+harvest_cursors = Table(
+    "harvest_cursors",
+    metadata,
+    Column("account_id", String(200), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("stream", String(60), primary_key=True),
+    Column("cursor", JSON),
+    Column("updated_utc", UtcDateTime, nullable=False),
+)

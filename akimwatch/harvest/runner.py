@@ -1,0 +1,125 @@
+"""Run collectors over the watch list: each page's rows and cursor commit together; failures stay per account."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from akimwatch.harvest.base import Collector, Listing, WatchedAccount
+from akimwatch.harvest.http import redact
+from akimwatch.store.save import RecordSaver, dialect_insert, mark_deleted, now_utc
+from akimwatch.store.schema import accounts, comments, harvest_cursors, import_runs, posts
+
+log = logging.getLogger("akimwatch.harvest")
+
+
+@dataclass
+class AccountResult:
+    account_id: str
+    ok: bool
+    pages: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    deleted: int = 0
+    error: str | None = None
+
+
+def watched_accounts(engine: Engine, *, account_id: str | None = None, platform: str | None = None,
+                     platforms: Iterable[str] | None = None) -> list[WatchedAccount]:
+    query = select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.platform_id,
+                   accounts.c.official_id).where(accounts.c.on_watch_list.is_(True)).order_by(accounts.c.id)
+    if account_id:
+        query = select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.platform_id,
+                       accounts.c.official_id).where(accounts.c.id == account_id)
+    if platform:
+        query = query.where(accounts.c.platform == platform)
+    if platforms is not None:
+        query = query.where(accounts.c.platform.in_(list(platforms)))
+    with engine.connect() as conn:
+        return [WatchedAccount(r.id, r.platform, r.handle, r.platform_id, r.official_id) for r in conn.execute(query)]
+
+
+def load_cursors(conn: Connection, account_id: str) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(select(harvest_cursors.c.stream, harvest_cursors.c.cursor)
+                        .where(harvest_cursors.c.account_id == account_id))
+    return {r.stream: r.cursor or {} for r in rows}
+
+
+def save_cursor(conn: Connection, account_id: str, stream: str, cursor: dict[str, Any] | None) -> None:
+    stmt = dialect_insert(conn, harvest_cursors).values(account_id=account_id, stream=stream, cursor=cursor,
+                                                        updated_utc=now_utc())
+    conn.execute(stmt.on_conflict_do_update(index_elements=["account_id", "stream"],
+                                            set_={"cursor": cursor, "updated_utc": now_utc()}))
+
+
+def apply_listing(conn: Connection, account_id: str, platform: str, listing: Listing) -> int:
+    """Mark items that no longer appear on the platform as deleted (they stay in the archive)."""
+    if listing.kind == "posts":
+        query = select(posts.c.id, posts.c.platform_id).where(
+            posts.c.account_id == account_id, posts.c.deleted_utc.is_(None))
+        if listing.start_utc is not None:
+            query = query.where(posts.c.published_utc >= listing.start_utc)
+        if listing.end_utc is not None:
+            query = query.where(posts.c.published_utc <= listing.end_utc)
+        gone = [r.id for r in conn.execute(query) if r.platform_id not in listing.ids]
+        return mark_deleted(conn, "posts", gone)
+    if listing.kind == "comments":
+        query = select(comments.c.id, comments.c.platform_id).where(
+            comments.c.platform == platform, comments.c.post_platform_id == listing.scope,
+            comments.c.deleted_utc.is_(None))
+        gone = [r.id for r in conn.execute(query) if r.platform_id not in listing.ids]
+        return mark_deleted(conn, "comments", gone)
+    raise ValueError(f"unknown listing kind {listing.kind!r}")
+
+
+def harvest_account(engine: Engine, collector: Collector, account: WatchedAccount, *, since: datetime | None = None,
+                    full: bool = False, on_page: Callable[[int], None] | None = None) -> AccountResult:
+    """Harvest one account; every page lands with its cursor in one transaction."""
+    result = AccountResult(account.id, ok=False)
+    totals: dict[str, int] = {}
+    with engine.begin() as conn:
+        run_id = conn.execute(insert(import_runs).values(
+            kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
+            format=collector.name, account_id=account.id, status="running", started_utc=now_utc()
+        )).inserted_primary_key[0]
+        cursors = {} if full else load_cursors(conn, account.id)
+    status, errors = "ok", None
+    try:
+        for page in collector.fetch_pages(account, cursors, since=since, full=full):
+            with engine.begin() as conn:
+                saver = RecordSaver(conn, run_id=run_id, forced_account_id=account.id)
+                for record in page.records:
+                    saver.add(record)
+                counts = saver.finish().as_dict()
+                for listing in page.listings:
+                    result.deleted += apply_listing(conn, account.id, account.platform, listing)
+                if page.cursor is not None:
+                    save_cursor(conn, account.id, page.stream, page.cursor)
+                    cursors[page.stream] = page.cursor
+            for key in ("posts_new", "posts_updated", "comments_new", "comments_updated", "followers", "skipped"):
+                totals[key] = totals.get(key, 0) + int(counts.get(key, 0))
+            result.pages += 1
+            if on_page:
+                on_page(result.pages)
+        result.ok = True
+    except KeyboardInterrupt:
+        _finish(engine, run_id, "failed", totals, [{"error": "interrupted; committed pages are kept"}])
+        raise
+    except Exception as exc:  # noqa: BLE001 - one account's failure must not stop the others
+        result.error = redact(f"{type(exc).__name__}: {exc}")
+        status, errors = "failed", [{"error": result.error}]
+        log.warning("harvest %s failed: %s", account.id, result.error)
+    totals["deleted"] = result.deleted
+    result.counts = totals
+    _finish(engine, run_id, status, totals, errors)
+    return result
+
+
+def _finish(engine: Engine, run_id: int, status: str, counts: dict[str, int], errors: list | None) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
+            status=status, finished_utc=now_utc(), counts=counts, errors=errors))

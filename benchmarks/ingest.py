@@ -1,0 +1,136 @@
+"""Ingest speed: `akimwatch import` against a bare orjson + sqlite3.executemany reference.
+
+Generates N comments (with posts every 50 comments and reply threads) in the generic JSONL
+export format, imports it with the real CLI into a fresh SQLite store, and — in the same run, on
+the same file — times the reference: parse each line with orjson and insert the same rows with
+sqlite3.executemany in one transaction into an identically migrated fresh store.
+Prints rows/s for both, peak memory of the import at each size, and last `ingest ratio: X`.
+
+    python benchmarks/ingest.py [--comments 200000] [--sizes 50000,200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+WORDS = ("газ", "дорога", "парк", "зоопарк", "пробки", "свет", "вода", "школа", "рахмет", "спасибо", "когда",
+         "аким", "двор", "мусор", "жол", "қашан", "жөндейсіздер", "просим", "помогите", "автобус")
+
+
+def generate(path: Path, n_comments: int, seed: int = 7) -> tuple[int, int]:
+    """Write posts and comments; every 5th comment replies to an earlier one in its thread."""
+    rnd = random.Random(seed)
+    base = datetime(2019, 3, 1, tzinfo=UTC)
+    n_posts = 0
+    with open(path, "wb") as fh:
+        post_id = None
+        thread: list[str] = []
+        for i in range(n_comments):
+            if i % 50 == 0:
+                n_posts += 1
+                post_id = f"p{n_posts}"
+                thread = []
+                fh.write(orjson.dumps({
+                    "kind": "post", "platform": "instagram", "id": post_id, "account": f"akim_{n_posts % 200}",
+                    "published_at": (base + timedelta(hours=n_posts)).isoformat(),
+                    "text": " ".join(rnd.choices(WORDS, k=30)), "media_kind": "photo", "likes": rnd.randint(0, 999),
+                }) + b"\n")
+            cid = f"c{i}"
+            parent = thread[rnd.randrange(len(thread))] if thread and i % 5 == 0 else None
+            fh.write(orjson.dumps({
+                "kind": "comment", "platform": "instagram", "id": cid, "post_id": post_id, "parent_id": parent,
+                "author_handle": f"user{rnd.randrange(50000)}",
+                "published_at": (base + timedelta(hours=n_posts, minutes=i % 50 + 1)).isoformat(),
+                "text": " ".join(rnd.choices(WORDS, k=rnd.randint(3, 25))), "likes": rnd.randint(0, 50),
+            }) + b"\n")
+            thread.append(cid)
+    return n_posts, n_comments
+
+
+def fresh_store(path: Path) -> None:
+    from akimwatch.store import open_store
+
+    open_store(str(path)).dispose()
+
+
+def time_import(data: Path, db: Path) -> tuple[float, int]:
+    """Wall time of the real CLI and its peak RSS (KiB, VmHWM: ru_maxrss survives exec on Linux)."""
+    fresh_store(db)
+    start = time.perf_counter()
+    code = (f"import sys; from akimwatch.cli import app; sys.argv=['akimwatch','import',{str(data)!r},"
+            f"'--db',{str(db)!r}]\ntry:\n    app()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print('MAXRSS', [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    rss = int(next(line.split()[1] for line in out.stdout.splitlines() if line.startswith("MAXRSS")))
+    return elapsed, rss
+
+
+def time_reference(data: Path, db: Path) -> float:
+    """orjson parse + sqlite3 executemany of the same rows, one transaction."""
+    fresh_store(db)
+    start = time.perf_counter()
+    post_rows, comment_rows = [], []
+    now = datetime.now(UTC).isoformat()
+    with open(data, "rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            if r["kind"] == "post":
+                post_rows.append((r["platform"], r["id"], r["account"], r["published_at"], r["text"], r["media_kind"],
+                                  r["likes"], now, line))
+            else:
+                comment_rows.append((r["platform"], r["id"], r["post_id"], r["parent_id"], r["author_handle"],
+                                     r["text"], r["published_at"], r["likes"], now, line))
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    with conn:
+        accounts = {(p[0], p[2]) for p in post_rows}
+        conn.executemany("INSERT INTO accounts (id, platform, handle, handle_key, role, on_watch_list) "
+                         "VALUES (?, ?, ?, ?, 'personal', 0)", [(f"{a}:{h}", a, h, h) for a, h in accounts])
+        conn.executemany("INSERT INTO posts (platform, platform_id, account_id, published_utc, text, media_kind, "
+                         "likes, first_seen_utc, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(p[0], p[1], f"{p[0]}:{p[2]}", *p[3:]) for p in post_rows])
+        conn.executemany("INSERT INTO comments (platform, platform_id, post_platform_id, parent_platform_id, "
+                         "author_handle, text, published_utc, likes, first_seen_utc, raw) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", comment_rows)
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=200_000)
+    parser.add_argument("--sizes", default="", help="extra smaller sizes to show memory is flat, e.g. 50000")
+    args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s} | {args.comments})
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        result = None
+        for n in sizes:
+            data = tmpdir / f"bench_{n}.jsonl"
+            n_posts, n_comments = generate(data, n)
+            rows = n_posts + n_comments
+            size_mb = os.path.getsize(data) / 1e6
+            ours, rss = time_import(data, tmpdir / f"ours_{n}.db")
+            ref = time_reference(data, tmpdir / f"ref_{n}.db")
+            print(f"N={n:,}: {rows:,} rows ({n_posts:,} posts, {n_comments:,} comments), file {size_mb:.1f} MB")
+            print(f"  akimwatch import: {ours:.2f} s, {rows / ours:,.0f} rows/s, peak memory {rss / 1024:.0f} MiB")
+            print(f"  reference (orjson + sqlite3.executemany): {ref:.2f} s, {rows / ref:,.0f} rows/s")
+            result = (rows / ours) / (rows / ref)
+    print(f"ingest ratio: {result:.2f}")
+
+
+if __name__ == "__main__":
+    main()
