@@ -249,7 +249,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
     elif format == "csv":
         sys.stdout.write(render_csv(data))
     else:
-        render_metrics_table(console, data)
+        render_metrics_table(console if console.is_terminal else Console(width=200), data)
 
 
 @app.command("rank")
@@ -258,7 +258,7 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.metrics.render import render_rank_table
 
-    render_rank_table(console, _metrics(db, period, official, config))
+    render_rank_table(console if console.is_terminal else Console(width=160), _metrics(db, period, official, config))
 
 
 if __name__ == "__main__":  # pragma: no cover

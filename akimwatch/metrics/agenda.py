@@ -86,19 +86,27 @@ def find_acted_on(days: list[tuple], posts: list[dict[str, Any]], replies: list[
         link = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"], "account_id": p["account_id"],
                 "post_utc": p["published_utc"].isoformat(), "cluster_start": first.isoformat(),
                 "cluster_end": max(c[2] for c in cells).isoformat(), "days_after": (pday - first).days,
+                "days_after_last": (pday - max(c[2] for c in cells)).days,
                 "comment_ids": ids}
         cur = best.get(topic)
         if cur is None or n > cur["comments"]:
             best[topic] = link
     out = sorted(best.values(), key=lambda x: (-x["comments"], x["topic"]))
+    # Promising replies, one entry per topic: how many comments got a promise, the earliest one as evidence.
+    promises: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rep in replies:
         if rep["parent_id"] is None or rep["parent_official"] or not PROMISE.search(rep["text"] or ""):
             continue
-        out.append({"topic": rep["parent_topic"] or "not labelled", "kind": "reply_promise", "comments": 1,
-                    "post_id": rep["post_id"], "account_id": rep["account_id"], "reply_id": rep["id"],
-                    "post_utc": rep["published_utc"].isoformat(),
-                    "days_after": (rep["published_utc"].date() - rep["parent_utc"].date()).days,
-                    "comment_ids": [rep["parent_id"]]})
+        promises[rep["parent_topic"] or "not labelled"].append(rep)
+    for topic, reps in sorted(promises.items(), key=lambda kv: (-len({r["parent_id"] for r in kv[1]}), kv[0])):
+        reps.sort(key=lambda r: r["published_utc"])
+        first = reps[0]
+        out.append({"topic": topic, "kind": "reply_promise", "comments": len({r["parent_id"] for r in reps}),
+                    "post_id": first["post_id"], "account_id": first["account_id"], "reply_id": first["id"],
+                    "post_utc": first["published_utc"].isoformat(),
+                    "days_after": (first["published_utc"].date() - first["parent_utc"].date()).days,
+                    "comment_ids": sorted({r["parent_id"] for r in reps})[:10],
+                    "reply_ids": sorted(r["id"] for r in reps)[:10]})
     return out
 
 
