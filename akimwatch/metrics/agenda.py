@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -67,30 +68,36 @@ def find_acted_on(days: list[tuple], posts: list[dict[str, Any]], replies: list[
     the day of an official post labelled T (the post's own day excluded). Per topic the strongest link is kept
     (most comments; on a tie the earlier post). ``days_after`` = post day − day of the cluster's first comment.
     """
-    # days: (account, topic, day, n, first comment id, last comment id)
+    # days: (account, topic, day, n, first comment id, last comment id); per topic sorted days + running sums.
     per_topic: dict[str, dict[date, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     for d in days:
         per_topic[d[1]][d[2]].append(d)
+    index: dict[str, tuple[list[date], list[int]]] = {}
+    for topic, by_day in per_topic.items():
+        ds = sorted(by_day)
+        cum = [0]
+        for day in ds:
+            cum.append(cum[-1] + sum(c[3] for c in by_day[day]))
+        index[topic] = (ds, cum)
     best: dict[str, dict[str, Any]] = {}
     for p in sorted(posts, key=lambda r: r["published_utc"]):
         topic = p.get("topic")
-        if not topic or topic == "none" or topic not in per_topic:
+        if not topic or topic == "none" or topic not in index:
             continue
         pday = p["published_utc"].date()
-        cells = [c for day in range(1, window + 1) for c in per_topic[topic].get(pday - timedelta(days=day), [])]
-        n = sum(c[3] for c in cells)
-        if n < k:
-            continue
-        first = min(c[2] for c in cells)
-        ids = sorted({i for c in cells for i in (c[4], c[5])})[:10]
-        link = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"], "account_id": p["account_id"],
-                "post_utc": p["published_utc"].isoformat(), "cluster_start": first.isoformat(),
-                "cluster_end": max(c[2] for c in cells).isoformat(), "days_after": (pday - first).days,
-                "days_after_last": (pday - max(c[2] for c in cells)).days,
-                "comment_ids": ids}
+        ds, cum = index[topic]
+        lo, hi = bisect_left(ds, pday - timedelta(days=window)), bisect_left(ds, pday)
+        n = cum[hi] - cum[lo]
         cur = best.get(topic)
-        if cur is None or n > cur["comments"]:
-            best[topic] = link
+        if n < k or (cur is not None and n <= cur["comments"]):
+            continue
+        cells = [c for day in ds[lo:hi] for c in per_topic[topic][day]]
+        first, last = ds[lo], ds[hi - 1]
+        ids = sorted({i for c in cells for i in (c[4], c[5])})[:10]
+        best[topic] = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"],
+                       "account_id": p["account_id"], "post_utc": p["published_utc"].isoformat(),
+                       "cluster_start": first.isoformat(), "cluster_end": last.isoformat(),
+                       "days_after": (pday - first).days, "days_after_last": (pday - last).days, "comment_ids": ids}
     out = sorted(best.values(), key=lambda x: (-x["comments"], x["topic"]))
     # Promising replies, one entry per topic: how many comments got a promise, the earliest one as evidence.
     promises: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -82,9 +83,18 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         prows = q.post_rows(conn, acc_ids, prd, versions)
         ever = q.posts_ever(conn, acc_ids, end)
         before = q.posts_ever(conn, acc_ids, start) if start else {}
-        agg = q.comment_aggregates(conn, acc_ids, prd, versions, mid, inbox_cutoff)
-        replies = q.official_replies(conn, acc_ids, prd, versions)
-        tdays = q.topic_days(conn, acc_ids, prd, versions)
+        # The two comment scans are independent: on a file or server database they run side by side on their own
+        # connections (the database works outside Python's GIL); on an in-memory SQLite they run in turn.
+        parallel = len(acc_ids) > q.MANY_ACCOUNTS and engine.url.database not in (None, "", ":memory:")
+        with ThreadPoolExecutor(max_workers=2 if parallel else 1) as pool:
+            def on_own_connection(fn, *args):
+                with engine.connect() as c2:
+                    return fn(c2, *args)
+
+            f_days = pool.submit(on_own_connection, q.topic_days, acc_ids, prd, versions) if parallel else None
+            agg = q.comment_aggregates(conn, acc_ids, prd, versions, mid, inbox_cutoff)
+            replies = q.official_replies(conn, acc_ids, prd, versions)
+            tdays = f_days.result() if f_days else q.topic_days(conn, acc_ids, prd, versions)
         mentions = q.mention_counts(conn, prd)
         snaps = q.follower_rows(conn, acc_ids, prd)
         # Voice: stored labels first; posts without one are classified on the fly (rules are cheap) and marked.

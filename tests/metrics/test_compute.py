@@ -141,3 +141,19 @@ def test_period_parse_and_unknown_official(store):
     build(store)
     with pytest.raises(KeyError, match="nobody"):
         compute_metrics(store, PERIOD, ["nobody"])
+
+
+def test_tagged_only_without_account_via_config(store):
+    from sqlalchemy import insert
+
+    from akimwatch.store.schema import officials
+
+    build(store)
+    with store.begin() as conn:
+        conn.execute(insert(officials), [{"id": "akim_x", "name_ru": "Аким Х", "position": "akim_region",
+                                          "region": "KZ-47"}])
+    o = compute_metrics(store, PERIOD, ["akim_x"])[0]
+    assert o["status"] == "none" and o["accounts"] == []
+    cfg = load_config(overrides={"tag_handles": {"akim_x": ["facebook:@Trumov_B"]}})
+    o = compute_metrics(store, PERIOD, ["akim_x"], cfg)[0]
+    assert (o["status"], o["tagged"], o["rank_state"]) == ("tagged_only", 2, "not_enough_data")
