@@ -41,6 +41,11 @@ class FeedPage:
     records: list[Record] = field(default_factory=list)  # everything else mapped from the page (skipped, inline)
     next: Any = None  # JSON-serialisable; None at the end of the history
     pinned: set[str] = field(default_factory=set)  # post ids out of date order (pinned on top)
+    size: int | None = None  # items the API returned (an X timeline page may hold only replies)
+
+    @property
+    def empty(self) -> bool:
+        return (self.size if self.size is not None else len(self.posts) + len(self.records)) == 0
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -170,7 +175,7 @@ class FeedCollector:
             if page.posts:
                 newest = max(p.published_utc for p in page.posts)
                 top = newest if top is None or newest > top else top
-            at_end = page.next is None or not page.posts
+            at_end = page.next is None or page.empty
             finished = at_end or (floor is not None and oldest is not None and oldest < floor)
             if page.posts:
                 start = floor if page.next is None else oldest
@@ -180,7 +185,7 @@ class FeedCollector:
                 best = max(d for d in (top, done) if d is not None) if (top or done) else None
                 yield Page(STREAM, records, {"done_utc": _iso(best)}, listings)
                 return
-            prev = oldest
+            prev = oldest if oldest is not None else prev
             yield Page(STREAM, records, {"done_utc": _iso(done), "walk": {
                 "next": page.next, "floor": _iso(floor), "top": _iso(top), "prev_oldest": _iso(prev)}}, listings)
             page = self.next_page(account, page.next)
