@@ -145,6 +145,7 @@ class FeedCollector:
         state = cursor.get("walk")
         if state:
             floor, top, prev = _dt(state.get("floor")), _dt(state.get("top")), _dt(state.get("prev_oldest"))
+            pinned = set(state.get("pinned") or [])
             page = self.next_page(account, state["next"])
         else:
             if since is not None:
@@ -153,7 +154,7 @@ class FeedCollector:
                 floor = None
             else:
                 floor = min(done, now - self.window)
-            top, prev = None, None
+            top, prev, pinned = None, None, set()
             page = self.first_page(account)
         while True:
             records: list[Record] = [*page.posts, *page.records]
@@ -177,9 +178,10 @@ class FeedCollector:
                 top = newest if top is None or newest > top else top
             at_end = page.next is None or page.empty
             finished = at_end or (floor is not None and oldest is not None and oldest < floor)
+            pinned |= page.pinned  # a pinned post sits out of order: never "missing" from a later span
             if page.posts:
                 start = floor if page.next is None else oldest
-                listings.append(Listing("posts", account.id, {p.platform_id for p in page.posts},
+                listings.append(Listing("posts", account.id, {p.platform_id for p in page.posts} | pinned,
                                         start, prev - TICK if prev is not None else None))
             if finished:
                 best = max(d for d in (top, done) if d is not None) if (top or done) else None
@@ -187,7 +189,8 @@ class FeedCollector:
                 return
             prev = oldest if oldest is not None else prev
             yield Page(STREAM, records, {"done_utc": _iso(done), "walk": {
-                "next": page.next, "floor": _iso(floor), "top": _iso(top), "prev_oldest": _iso(prev)}}, listings)
+                "next": page.next, "floor": _iso(floor), "top": _iso(top), "prev_oldest": _iso(prev),
+                **({"pinned": sorted(pinned)} if pinned else {})}}, listings)
             page = self.next_page(account, page.next)
 
 

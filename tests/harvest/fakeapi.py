@@ -57,7 +57,7 @@ class FakeAPI:
 
     def respond(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes | str]:
         """(status, headers, body) or the string 'timeout'."""
-        path = re.sub(r"^/v\d+(\.\d+)?(?=/)", "", "/" + path.strip("/"))  # API version prefix
+        path = re.sub(r"^/(v\d+(\.\d+)?|method|youtube/v3)(?=/)", "", "/" + path.strip("/"))  # API prefix
         self.log.append((path, params))
         if self.kill_after is not None and len(self.log) > self.kill_after:
             raise KeyboardInterrupt  # the operator pressed Ctrl-C / the machine died
