@@ -147,5 +147,43 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
     console.print(runs)
 
 
+@app.command("demo")
+def demo(dir: Annotated[Path, typer.Option(
+        "--dir", help="Folder for the demo store (akimwatch.db is rebuilt there).")] = Path("demo-output")) -> None:
+    """Build a store from the built-in SYNTHETIC demo data (modelled on a July 2019 article) and show it."""
+    from rich.panel import Panel
+
+    from akimwatch.demo import DEMO_MARK, DemoError, local_date, run_demo
+    from akimwatch.registry import kz_regions
+
+    out = console if console.is_terminal else Console(width=160)  # a wide table also in logs and pipes
+    out.print(Panel(f"[bold]{DEMO_MARK.upper()}[/bold]\nАкимы и цитаты — из статьи BNews.kz от 12.07.2019; "
+                    "аккаунты, остальные посты и комментарии выдуманы.", style="bold yellow", expand=False))
+    try:
+        with err.status("импорт демо-данных…") as spinner:
+            result = run_demo(dir, on_file=lambda path, res: spinner.update(
+                f"импорт демо-данных… {path.name}: {res.counts['posts']} posts, {res.counts['comments']} comments"))
+    except DemoError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    regions = kz_regions()
+    table = Table(title=f"Акимы в соцсетях — {DEMO_MARK}", caption="IG — Instagram, FB — Facebook, X — Twitter; "
+                  "даты — по времени Алматы")
+    for col in ("аким", "регион", "сети", "посты", "посл. пост", "комм. граждан", "ответы акима"):
+        table.add_column(col, justify="right" if col in ("посты", "комм. граждан", "ответы акима") else "left",
+                         no_wrap=col not in ("регион", "комм. граждан", "ответы акима"))
+    short = {"instagram": "IG", "facebook": "FB", "x": "X"}
+    for row in result.overview:
+        region = regions.get(row["region"] or "", {}).get("name_ru", row["region"] or "").replace(" область", " обл.")
+        table.add_row(row["name"], region, ", ".join(short.get(p, p) for p in row["platforms"]) or "—",
+                      f"{row['posts']:,}", local_date(row["last_post"]), f"{row['citizen_comments']:,}",
+                      f"{row['official_replies']:,}")
+    out.print(table)
+    c = result.counts
+    out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
+              f"{c['official_replies']:,} official replies", highlight=False)
+    out.print(f"store: {result.db_path}", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -29,6 +29,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_json_lines,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
@@ -468,30 +469,25 @@ def map_zeeschuimer_item(item: dict[str, Any], location: str = "", raw: Any = No
 
 
 def parse_zeeschuimer(path: Path) -> Iterator[Record]:
-    with open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            location = f"line {line_no}"
-            try:
-                item = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield SkippedRecord(location, "-", f"is not valid JSON ({exc})")
-                continue
-            if not isinstance(item, dict):
-                yield SkippedRecord(location, "-", "is not a JSON object")
-                continue
-            if item.get("source_platform") != "instagram.com":
-                yield SkippedRecord(location, "source_platform",
-                                    f"is {item.get('source_platform')!r}, not 'instagram.com'")
-                continue
-            try:
-                record = map_zeeschuimer_item(item, location, raw=line.rstrip(b"\r\n"))
-            except RecordError as exc:
-                yield SkippedRecord(location, exc.field, exc.reason)
-                continue
-            if record is not None:
-                yield record
+    for entry in iter_json_lines(path):
+        if isinstance(entry, SkippedRecord):
+            yield entry
+            continue
+        location, line, item = entry
+        if not isinstance(item, dict):
+            yield SkippedRecord(location, "-", "is not a JSON object")
+            continue
+        if item.get("source_platform") != "instagram.com":
+            yield SkippedRecord(location, "source_platform",
+                                f"is {item.get('source_platform')!r}, not 'instagram.com'")
+            continue
+        try:
+            record = map_zeeschuimer_item(item, location, raw=line)
+        except RecordError as exc:
+            yield SkippedRecord(location, exc.field, exc.reason)
+            continue
+        if record is not None:
+            yield record
 
 
 def detect_zeeschuimer(path: Path, head: bytes) -> bool:

@@ -27,6 +27,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_json_lines,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
@@ -256,16 +257,12 @@ def _looks_like_comments(response: dict[str, Any]) -> bool:
 def parse(path: Path) -> Iterator[Record]:
     name = path.name.lower()
     if ".jsonl" in name or ".ndjson" in name:
-        with open_binary(path) as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    yield SkippedRecord(f"line {line_no}", "-", f"is not valid JSON, perhaps cut off ({exc})")
-                    continue
-                yield from map_response(obj, path, f"line {line_no}")
+        for item in iter_json_lines(path):
+            if isinstance(item, SkippedRecord):
+                yield item
+                continue
+            location, _line, obj = item
+            yield from map_response(obj, path, location)
         return
     with open_binary(path) as fh:
         body = fh.read()

@@ -32,6 +32,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_json_lines,
     open_binary,
     parse_iso_utc,
     url_domain,
@@ -307,17 +308,12 @@ def parse(path: Path) -> Iterator[Record]:
                 raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
             yield from map_object(obj, "", None, "record")
             return
-    with open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"line {line_no}"
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield SkippedRecord(where, "-", f"is not valid JSON, perhaps cut off ({exc})")
-                continue
-            yield from map_object(obj, where, line.rstrip(b"\r\n"), "tweet")
+    for item in iter_json_lines(path):
+        if isinstance(item, SkippedRecord):
+            yield item
+            continue
+        where, line, obj = item
+        yield from map_object(obj, where, line, "tweet")
 
 
 TWEET_KEYS = re.compile(rb'"(conversation_id|edit_history_tweet_ids|in_reply_to_user_id)"\s*:')
