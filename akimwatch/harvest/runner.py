@@ -189,3 +189,27 @@ def harvest_all(engine: Engine, accounts: list[WatchedAccount], *, since: dateti
             for future in [pool.submit(run_platform, p, g) for p, g in by_platform.items()]:
                 future.result()
     return [results[a.id] for a in accounts if a.id in results]
+
+
+def harvest_status(engine: Engine) -> list[dict[str, Any]]:
+    """Per watched (or ever harvested) account: its latest harvest run — status, time, error, counts."""
+    from sqlalchemy import func
+
+    from akimwatch.models import to_utc
+
+    with engine.connect() as conn:
+        latest = (select(import_runs.c.account_id, func.max(import_runs.c.id).label("run_id"))
+                  .where(import_runs.c.kind == "harvest").group_by(import_runs.c.account_id).subquery())
+        rows = conn.execute(
+            select(import_runs.c.account_id, import_runs.c.format, import_runs.c.status, import_runs.c.finished_utc,
+                   import_runs.c.counts, import_runs.c.errors)
+            .join(latest, latest.c.run_id == import_runs.c.id).order_by(import_runs.c.account_id)).all()
+    out = []
+    for r in rows:
+        errors = r.errors or []
+        first = errors[0] if errors else None
+        out.append({"account_id": r.account_id, "collector": r.format, "status": r.status,
+                    "finished_utc": to_utc(r.finished_utc).isoformat() if r.finished_utc else None,
+                    "counts": r.counts or {},
+                    "error": (first.get("error") if isinstance(first, dict) else str(first)) if first else None})
+    return out
