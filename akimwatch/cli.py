@@ -219,15 +219,21 @@ def _since(value: str | None):
 
 def _harvest_table(results) -> Table:
     table = Table(title="harvest")
-    for col in ("account", "status", "pages", "posts new/upd", "comments new/upd", "followers", "deleted", "error"):
+    for col in ("account", "status", "pages", "posts new/upd", "comments new/upd", "followers", "deleted"):
         table.add_column(col)
     for r in results:
         c = r.counts
         table.add_row(r.account_id, "ok" if r.ok else "failed", str(r.pages),
                       f"{c.get('posts_new', 0)}/{c.get('posts_updated', 0)}",
                       f"{c.get('comments_new', 0)}/{c.get('comments_updated', 0)}", str(c.get("followers", 0)),
-                      str(c.get("deleted", 0)), r.error or "", style="red" if not r.ok else None)
+                      str(c.get("deleted", 0)), style="red" if not r.ok else None)
     return table
+
+
+def _print_harvest_errors(results) -> None:
+    for r in results:
+        if not r.ok:
+            err.print(f"[red]error[/red] {r.account_id}: {r.error}", highlight=False)
 
 
 @app.command("harvest")
@@ -261,6 +267,7 @@ def harvest_(
             err.print(f"[red]error[/red] {exc}", highlight=False)
             raise typer.Exit(1) from None
     console.print(_harvest_table(results))
+    _print_harvest_errors(results)
     failed = sum(1 for r in results if not r.ok)
     total = {k: sum(r.counts.get(k, 0) for r in results) for k in ("posts_new", "comments_new", "deleted")}
     console.print(f"harvested {len(results) - failed} of {len(results)} accounts: {total['posts_new']} new posts, "
@@ -289,6 +296,7 @@ def schedule_(
 
     def report(summary) -> None:
         console.print(_harvest_table(summary.results))
+        _print_harvest_errors(summary.results)
         console.print(f"{summary.started_utc:%Y-%m-%d %H:%M} UTC: {len(summary.results) - summary.failed} ok, "
                       f"{summary.failed} failed, {len(summary.alerts)} alert(s)"
                       + ("" if once else f"; next run in {every}"), highlight=False)
