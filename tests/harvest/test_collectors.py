@@ -55,3 +55,24 @@ def test_commands_have_help_and_docs(command):
     assert result.exit_code == 0 and "Usage" in result.output
     assert f"akimwatch {command}" in (DOCS / "collectors.md").read_text(encoding="utf-8")
     assert "akimwatch schedule --once" in (DOCS / "deploy.md").read_text(encoding="utf-8")
+
+
+def test_telegram_collector_choice(monkeypatch, tmp_path):
+    from akimwatch.harvest.collectors import variant_for
+
+    monkeypatch.setenv("AKIMWATCH_CONFIG", str(tmp_path / "none.toml"))
+    for key in ("AKIMWATCH_TELEGRAM_COLLECTOR", "AKIMWATCH_TELEGRAM_API_ID", "AKIMWATCH_TELEGRAM_SESSION"):
+        monkeypatch.delenv(key, raising=False)
+    assert variant_for("telegram") == "preview" and variant_for("vk") is None
+    assert type(make_collector("telegram")).__name__ == "TelegramPreviewCollector"
+    monkeypatch.setenv("AKIMWATCH_TELEGRAM_API_ID", "12345")
+    monkeypatch.setenv("AKIMWATCH_TELEGRAM_SESSION", "1BVtsOK...")
+    assert variant_for("telegram") == "telethon"
+    monkeypatch.setenv("AKIMWATCH_TELEGRAM_COLLECTOR", "telethon")
+    monkeypatch.delenv("AKIMWATCH_TELEGRAM_API_ID")
+    with pytest.raises(MissingCredential):  # Telethon not installed, or its credentials missing: said clearly
+        make_collector("telegram")
+    monkeypatch.setenv("AKIMWATCH_TELEGRAM_COLLECTOR", "bot")
+    with pytest.raises(NoCollector, match="preview, telethon"):
+        make_collector("telegram")
+    assert "`telegram_telethon`" in (DOCS / "collectors.md").read_text(encoding="utf-8")
