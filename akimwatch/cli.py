@@ -205,7 +205,7 @@ def _demo_rank(out: Console, db_path: Path) -> None:
         with err.status("разметка комментариев…"):
             run_analysis(engine, progress=False)
     run_voice(engine)
-    render_rank_table(out, compute_metrics(engine))
+    render_rank_table(out, compute_metrics(engine), demo=True)
 
 
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
@@ -261,8 +261,10 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
          config: ConfigOption = None) -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.metrics.render import render_rank_table
+    from akimwatch.store.queries import is_demo_store
 
-    render_rank_table(console if console.is_terminal else Console(width=160), _metrics(db, period, official, config))
+    data = _metrics(db, period, official, config)
+    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
 
 
 
