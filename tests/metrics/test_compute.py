@@ -157,3 +157,14 @@ def test_tagged_only_without_account_via_config(store):
     cfg = load_config(overrides={"tag_handles": {"akim_x": ["facebook:@Trumov_B"]}})
     o = compute_metrics(store, PERIOD, ["akim_x"], cfg)[0]
     assert (o["status"], o["tagged"], o["rank_state"]) == ("tagged_only", 2, "not_enough_data")
+
+
+def test_bulk_query_path_gives_the_same_numbers(store, monkeypatch):
+    """With many accounts the comment scans take another join order and run on two connections: same result."""
+    from akimwatch.store import metrics_queries
+
+    build(store)
+    cfg = load_config(overrides={"ranking": {"min_citizen_comments": 5}})
+    small = compute_metrics(store, PERIOD, config=cfg)
+    monkeypatch.setattr(metrics_queries, "MANY_ACCOUNTS", 0)
+    assert compute_metrics(store, PERIOD, config=cfg) == small
