@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 ASKING = ("request", "question")
@@ -117,6 +118,7 @@ def find_acted_on(days: list[tuple], posts: list[dict[str, Any]], replies: list[
     return out
 
 
+@lru_cache(maxsize=8192)
 def _shingles(text: str, n: int = 4) -> frozenset[str]:
     t = re.sub(r"\W+", " ", text.lower()).strip()
     return frozenset(t[i:i + n] for i in range(max(1, len(t) - n + 1)))
