@@ -16,23 +16,40 @@ VALUES = {
     "type": {"gratitude", "complaint", "request", "question", "other"},
     "sentiment": {"positive", "neutral", "negative"},
     "topic": {
-        "roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation", "environment",
-        "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare", "education",
-        "employment_economy", "public_safety", "culture_sport_leisure", "governance", "none",
+        "roads_traffic",
+        "public_transport",
+        "utilities",
+        "gas",
+        "greening_parks",
+        "waste_sanitation",
+        "environment",
+        "housing_construction",
+        "animals_zoo",
+        "prices_tariffs",
+        "social_support",
+        "healthcare",
+        "education",
+        "employment_economy",
+        "public_safety",
+        "culture_sport_leisure",
+        "governance",
+        "none",
     },
 }
 VALUES["topic2"] = VALUES["topic"] | {""}
 
 
 def main() -> None:
-    rows = list(csv.DictReader(open(HERE / "prelabel.csv", encoding="utf-8")))
+    with open(HERE / "prelabel.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     by_prefix: dict[str, dict[str, str]] = {}
     for r in rows:
         assert r["id"][:6] not in by_prefix, r["id"]
         by_prefix[r["id"][:6]] = r
     changed: Counter[str] = Counter()
     touched: set[str] = set()
-    for line in open(HERE / "review_pass2.txt", encoding="utf-8"):
+    review = (HERE / "review_pass2.txt").read_text(encoding="utf-8").splitlines()
+    for line in review:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -65,7 +82,9 @@ def main() -> None:
         "topic": dict(Counter(r["topic"] for r in rows)),
         "source": dict(Counter(r["source"].split("/")[0] for r in rows)),
     }
-    (HERE / "review_stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (HERE / "review_stats.json").write_text(
+        json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(json.dumps(stats, ensure_ascii=False, indent=1))
 
 

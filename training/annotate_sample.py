@@ -28,8 +28,17 @@ ARTICLE = [
     "не пускать",
     "Уважаемый Бакытжан Абдирович, от имени алматинцев просим о закрытии контактных зоопарков по городу",
 ]
-SENT = {"speech": "positive", "skip": "neutral", "0": "negative", "1": "positive", "1s": "negative", "2s": "negative",
-        "3s": "neutral", "4s": "positive", "5s": "positive"}
+SENT = {
+    "speech": "positive",
+    "skip": "neutral",
+    "0": "negative",
+    "1": "positive",
+    "1s": "negative",
+    "2s": "negative",
+    "3s": "neutral",
+    "4s": "positive",
+    "5s": "positive",
+}
 
 
 def prelabel(text: str, source: str, hint: str) -> dict[str, str]:
@@ -71,13 +80,23 @@ def main() -> None:
     kmap = d.read_mapping("kursk_theme_to_topic.csv", "theme")
     ktrain, _ = d.kursk_split(root)
     for r in rng.sample(ktrain, 110):
-        picked.append((clean(r["Текст Сообщения"]), "kursk-citizen-appeals/train_dataset_train.csv", r["id"],
-                       "T:" + kmap.get(r["Тематика"], "")))
+        picked.append(
+            (
+                clean(r["Текст Сообщения"]),
+                "kursk-citizen-appeals/train_dataset_train.csv",
+                r["id"],
+                "T:" + kmap.get(r["Тематика"], ""),
+            )
+        )
     rs = d.rusentiment(root, d.RUSENTIMENT_TRAIN)
     for lab, n in (("speech", 90), ("positive", 55), ("negative", 50), ("neutral", 35), ("skip", 15)):
         pool = [e for e in rs if e.label == lab and len(e.text) <= 400]
         picked.extend((e.text, e.source, e.row_id, e.label) for e in rng.sample(pool, n))
-    q = [e for e in rs if "?" in e.text and len(e.text) <= 300 and e.label in ("neutral", "negative", "positive")]
+    q = [
+        e
+        for e in rs
+        if "?" in e.text and len(e.text) <= 300 and e.label in ("neutral", "negative", "positive")
+    ]
     picked.extend((e.text, e.source, e.row_id, e.label) for e in rng.sample(q, 30))
     tw = [e for e in d.rusentitweet(root) if e.label != "skip"]
     picked.extend((e.text, e.source, e.row_id, e.label) for e in rng.sample(tw, 75))
@@ -92,7 +111,9 @@ def main() -> None:
     valid_texts = {e.text for e in d.kazsandra_valid(root)}
     for name in ("01_source_2gis.csv", "05_source_maps.csv"):
         rows = list(d._rows(root / "labeled" / "kazsandra" / name))
-        pool = [(i, r) for i, r in enumerate(rows) if r["text"] not in valid_texts and 5 <= len(r["text"]) <= 400]
+        pool = [
+            (i, r) for i, r in enumerate(rows) if r["text"] not in valid_texts and 5 <= len(r["text"]) <= 400
+        ]
         for i, r in rng.sample(pool, 45):
             picked.append((r["text"], f"kazsandra/{name}", str(i), f"{r['label']}s"))
     seen: set[tuple[str, str]] = set()

@@ -123,6 +123,8 @@ def analyze(text: str) -> list[str]:
     append("len:" + ("0" if n == 0 else "1" if n < 4 else "2" if n < 12 else "3" if n < 40 else "4"))
     if "?" in text:
         append("has:?")
+        if text.rstrip(" )!.").endswith("?"):
+            append("end:?")
     if ")" in text or "😊" in text or "👍" in text:
         append("has:)")
     if "(" in text:
@@ -148,6 +150,10 @@ def featurize(texts: list[str], idf=None):
     import numpy as np
     from sklearn.preprocessing import normalize
 
+    if not texts:
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((0, N_FEATURES), dtype=np.float32)
     x = hasher().transform(texts)
     if x.nnz:
         np.log1p(x.data, out=x.data)
