@@ -47,13 +47,20 @@ CARDS = {
         "title": "Comment type (gratitude / complaint / request / question / other)",
         "data": ["annotated", "kazsandra", "rusentiment", "spb"],
         "how": "Linear SVM (liblinear) over the shared hashed features (folded words, word bigrams, 5-letter prefixes, "
-        "char 3-grams, punctuation, lexicon cues from data/lexicon.csv in Russian and Kazakh). Training data: the "
+        "char 3- and 4-grams, punctuation, lexicon cues from data/lexicon.csv in Russian and Kazakh). Training data: the "
         "annotated train split (weight 3) plus weak labels at a lower weight chosen on annotated dev: KazSAnDRA "
         "positive -> gratitude, negative -> complaint; RuSentiment `speech` with thanks/congratulation words -> "
         "gratitude; other RuSentiment posts without '?' -> other, neutral ones ending in '?' -> question; SPb "
         "appeals -> request if they contain an explicit ask word, else complaint. Final fit on train + dev.",
         "tried": "- annotated data only (weak weight 0): lower dev macro-F1 than with weak labels (see grid).\n"
-        "- class balancing and C values: see grid.",
+        "- class balancing and C values: see grid.\n"
+        "- Feature variants on annotated dev (annotated data only, C=0.3 balanced): char 3-grams only 0.790; "
+        "+ char 4-grams 0.803 (adopted); + emoticon/caps/elongation marks 0.795; + 4/6-letter prefixes 0.794; "
+        "+ pymorphy3 lemmas 0.803 (no gain, doubles featurization time: not adopted).\n"
+        "- History, for honesty: the first full evaluation (v2026.11-1 without the end-of-text '?' feature and the "
+        "weak question rows) gave test macro-F1 0.777; those two additions were then made because a unit test on a "
+        "municipal question failed and dev showed weak `question` recall; settings were again chosen on dev. The "
+        "test split has been evaluated three times in total (after each retraining), never used for a choice.",
         "metrics": [
             ("annotated_test", "annotated test split (target macro-F1 >= 0.80)"),
             ("annotated_test_baseline", "baseline TF-IDF + LinearSVC on annotated train+dev"),
@@ -77,10 +84,14 @@ CARDS = {
     "sentiment": {
         "title": "Sentiment (positive / neutral / negative)",
         "data": ["rusentiment", "rusentitweet", "kazsandra", "spb", "annotated"],
-        "how": "Linear SVM over the shared features. RuSentiment + RuSentiTweet train (speech -> positive, skip "
-        "dropped), KazSAnDRA polarity train minus our tune carve-out (0 -> negative, 1 -> positive), 3,000 SPb "
+        "how": "Linear SVM over the shared features. RuSentiment + RuSentiTweet train (training/mappings/"
+        "sentiment_labels.csv: speech -> positive, skip dropped), KazSAnDRA polarity train minus our tune carve-out (0 -> negative, 1 -> positive), 3,000 SPb "
         "appeals as negative, annotated train (weight 3); chosen on annotated dev, refit with dev.",
-        "tried": "- see grid; KazSAnDRA has no neutral class, so Kazakh neutral comments lean on the annotated set.",
+        "tried": "- see grid; KazSAnDRA has no neutral class, so Kazakh neutral comments lean on the annotated set.\n"
+        "- pymorphy3 lemmas as extra features: +0.009 dev macro-F1 on RuSentiment, but featurization time doubles, "
+        "which endangers the 5,000 comments/s budget: not adopted.\n"
+        "- char 4-grams (adopted for all heads): +0.009 RuSentiment dev, +0.013 annotated type dev, +0.000 "
+        "KazSAnDRA tune.",
         "metrics": [
             ("annotated_test", "annotated test split"),
             ("kazsandra_valid_polarity", "KazSAnDRA 04_pc_valid, positive vs negative score"),
@@ -121,13 +132,72 @@ CARDS = {
         "how": "Same features and learner; trained on 03_pc_train_rus minus a seeded 10 % tune carve-out used to "
         "choose C (the official test split is not distributed). **04_pc_valid is reported but never used for "
         "tuning.**",
-        "tried": "- see grid.",
+        "tried": "- see grid; 08_sc_train_rus rows (not in 03 train, text not in 04_pc_valid; 1-2 stars -> 0, "
+        "4-5 -> 1) as extra training data: no gain on tune, not used.\n"
+        "- NB-SVM (log-count-ratio scaled features): tune macro-F1 0.812 -> 0.815, LogisticRegression C=3: 0.811; "
+        "gains too small to justify a second model type.\n"
+        "- The tune carve-out is balanced like train, while 04_pc_valid is 82 % positive; we did not move the "
+        "decision threshold towards the valid prior, because that would use the held-out label distribution.",
         "metrics": [
             ("kazsandra_valid", "04_pc_valid (target macro-F1 >= 0.81)"),
             ("kazsandra_valid_baseline", "baseline TF-IDF + LinearSVC trained on the same train part"),
         ],
     },
 }
+
+
+# (split key, metric, target, the issue's baseline figure or None)
+TARGETS = {
+    "language": [("short_combined", "accuracy", 0.97, None)],
+    "comment_type": [("annotated_test", "macro_f1", 0.80, None)],
+    "kursk_coarse": [("kursk_test", "macro_f1", 0.75, 0.61), ("kursk_test", "accuracy", 0.88, 0.83)],
+    "rusentiment5": [("rusentiment_test", "weighted_f1", 0.76, 0.71)],
+    "kazsandra_polarity": [("kazsandra_valid", "macro_f1", 0.81, 0.73)],
+}
+WHY_MISSED = {
+    "kursk_coarse": "Only 1,281 training rows; our stratified test split keeps classes with 1-3 rows (culture, "
+    "trade, construction, support measures), whose F1 is 0 or 1 by chance, so macro-F1 is dominated by them. "
+    "The issue's baseline figures were measured on a different (reserved) split, so they are not comparable: "
+    "compare with the baseline re-measured on our split below.",
+    "rusentiment5": "Linear models over n-grams plateau near 0.73 weighted-F1 here; the RuSentiment paper's best model "
+    "(a neural network on pretrained embeddings) reported about 0.73 as well, and 0.76 seems to need a pretrained "
+    "encoder. The optional local-transformer backend was not built.",
+    "kazsandra_polarity": "The train/tune data are balanced, 04_pc_valid is 82 % positive, and star ratings are noisy "
+    "labels for the text; tuning on the valid split would close part of the gap but is not allowed.",
+    "comment_type": "Short of the target by a small margin; the annotated set is small (546 train rows, 37 "
+    "questions). More annotated municipal questions and requests are the most promising next step.",
+}
+
+
+def _targets(name: str, res: dict) -> list[str]:
+    rows = TARGETS.get(name)
+    if not rows:
+        return []
+    out = [
+        "## Targets (held-out, never tuned on)",
+        "",
+        "| split | metric | target | issue baseline | measured | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    missed = False
+    for key, metric, target, base in rows:
+        rep = res.get(name, {}).get(key)
+        if not rep:
+            continue
+        value = rep[metric]
+        ok = value >= target
+        missed |= not ok
+        out.append(
+            f"| {key} | {metric} | {target:.2f} | {'' if base is None else f'{base:.2f}'} | {value:.3f} | "
+            f"{'yes' if ok else '**no**'} |"
+        )
+        bl = res.get(name, {}).get(f"{key}_baseline")
+        if bl:
+            out.append(f"| {key} (baseline re-measured here) | {metric} | | | {bl[metric]:.3f} | |")
+    out.append("")
+    if missed and name in WHY_MISSED:
+        out += ["Not met: " + WHY_MISSED[name], ""]
+    return out
 
 
 def _table(rep: dict) -> str:
@@ -168,6 +238,7 @@ def write_cards(res: dict, models_dir: Path, train_summary: dict | None) -> None
         ]
         parts += ["## Data", ""] + [f"- {DATASETS[k]}" for k in card["data"]] + [""]
         parts += ["## How it works", "", card["how"], ""]
+        parts += _targets(name, res)
         parts += ["## Held-out results", ""]
         for key, label in card["metrics"]:
             rep = res.get(name, {}).get(key)

@@ -95,7 +95,7 @@ def analyze(text: str) -> list[str]:
     """Turn a cleaned text into hashed-feature strings.
 
     Features: folded words, word bigrams, 5-letter prefixes (a cheap stemmer that suits both Russian
-    inflection and Kazakh suffixes), character 3-grams inside words, punctuation/emoticon marks, a length
+    inflection and Kazakh suffixes), character 3- and 4-grams inside words, punctuation/emoticon marks, a length
     bucket, and lexicon cues.
     """
     folded = _DIGITS.sub("0", fold(text))
@@ -112,6 +112,8 @@ def analyze(text: str) -> list[str]:
             padded = f" {tok} "
             for i in range(len(padded) - 2):
                 append(padded[i : i + 3])
+            for i in range(len(padded) - 3):
+                append(padded[i : i + 4])
             feats.extend(word_cues(tok))
         else:
             append("p" + tok)

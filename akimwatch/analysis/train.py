@@ -20,7 +20,7 @@ from akimwatch.analysis.artifacts import MODELS_DIR, save_head, save_idf
 from akimwatch.analysis.text import N_FEATURES, clean, featurize
 
 SEED = 13
-TRAIN_VERSION = "2026.11-1"
+TRAIN_VERSION = "2026.11-2"
 Log = Callable[[str], None]
 
 _ASK = re.compile(
@@ -159,17 +159,22 @@ def topic_examples(root: Path, exclude: set) -> list[d.Example]:
     return [e for e in out if (e.source, e.row_id) not in exclude]
 
 
-SENT_MAP = {"speech": "positive", "positive": "positive", "negative": "negative", "neutral": "neutral"}
+def sentiment_map() -> dict[tuple[str, str], str]:
+    """training/mappings/sentiment_labels.csv as {(dataset, source label): sentiment}; '' = leave out."""
+    import csv
+
+    with open(d.MAPPINGS_DIR / "sentiment_labels.csv", encoding="utf-8", newline="") as fh:
+        return {(r["dataset"], r["source_label"]): r["sentiment"] for r in csv.DictReader(fh)}
 
 
 def sentiment_examples(root: Path, exclude: set) -> list[d.Example]:
-    out = [
-        d.Example(e.text, SENT_MAP[e.label], e.source, e.row_id)
-        for e in d.rusentiment(root, d.RUSENTIMENT_TRAIN) + d.rusentitweet(root)
-        if e.label in SENT_MAP
-    ]
-    ks = d.kazsandra_polarity_split(root)[0]
-    out += [d.Example(e.text, "positive" if e.label == "1" else "negative", e.source, e.row_id) for e in ks]
+    m = sentiment_map()
+    pool = d.rusentiment(root, d.RUSENTIMENT_TRAIN) + d.rusentitweet(root) + d.kazsandra_polarity_split(root)[0]
+    out = []
+    for e in pool:
+        label = m.get((e.source.split("/")[0], e.label), "")
+        if label:
+            out.append(d.Example(e.text, label, e.source, e.row_id))
     spb = _sample([e for e in d.spb_texts(root) if len(e.text) > 8], 3000, 7)
     out += [d.Example(e.text, "negative", e.source, e.row_id) for e in spb]
     return [e for e in out if (e.source, e.row_id) not in exclude]
