@@ -169,7 +169,9 @@ def sentiment_map() -> dict[tuple[str, str], str]:
 
 def sentiment_examples(root: Path, exclude: set) -> list[d.Example]:
     m = sentiment_map()
-    pool = d.rusentiment(root, d.RUSENTIMENT_TRAIN) + d.rusentitweet(root) + d.kazsandra_polarity_split(root)[0]
+    pool = (
+        d.rusentiment(root, d.RUSENTIMENT_TRAIN) + d.rusentitweet(root) + d.kazsandra_polarity_split(root)[0]
+    )
     out = []
     for e in pool:
         label = m.get((e.source.split("/")[0], e.label), "")
@@ -318,6 +320,42 @@ def kazsandra_score_extra(root: Path) -> list[d.Example]:
     ]
 
 
+def kazsandra_natural_prior(root: Path) -> float:
+    """Share of positive (4-5 star) among polar (1-2, 4-5 star) reviews in the per-source KazSAnDRA files.
+
+    The polarity train split is undersampled to 50/50, real reviews are not; this prior comes from training-side
+    files (2GIS, Google Maps), never from 04_pc_valid.
+    """
+    pos = neg = 0
+    for name in ("01_source_2gis.csv", "05_source_maps.csv"):
+        for r in d._rows(root / "labeled" / "kazsandra" / name):
+            if r["label"] in ("4", "5"):
+                pos += 1
+            elif r["label"] in ("1", "2"):
+                neg += 1
+    return round(pos / max(1, pos + neg), 3)
+
+
+def _prior_shift(root: Path, fx, train, tune, best: dict, log: Log) -> tuple[float, float, float]:
+    """Move the decision threshold for the natural class prior: choose it on the tune split re-weighted to it."""
+    from sklearn.metrics import f1_score
+
+    prior = kazsandra_natural_prior(root)
+    model = _fit(fx([e.text for e in train]), np.array([e.label for e in train]), best["C"], best["balanced"])
+    scores = model.decision_function(fx([e.text for e in tune]))
+    y = np.array([e.label for e in tune])
+    w = np.where(y == "1", prior / 0.5, (1 - prior) / 0.5)
+    best_t, best_f = 0.0, -1.0
+    for t in np.round(np.linspace(-1.0, 1.0, 41), 3):
+        f = f1_score(y, np.where(scores > t, "1", "0"), average="macro", sample_weight=w)
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), float(f)
+    log(
+        f"  kazsandra_polarity: prior {prior}, threshold shift {best_t:+.2f}, re-weighted tune macro-F1 {best_f:.3f}"
+    )
+    return best_t, prior, best_f
+
+
 def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     """Heads that exist to measure the method on public benchmarks (their own label sets)."""
     out = {}
@@ -374,17 +412,19 @@ def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     use_x = best_x["dev_macro_f1"] > best["dev_macro_f1"]
     for t in tried_x:
         t["with_08_sc_train"] = True
+    shift, prior, shift_score = _prior_shift(root, fx, ks_tr + (extra if use_x else []), ks_tune, best, log)
     full = ks_tr + ks_tune + (extra if use_x else [])
     model = _fit(fx([e.text for e in full]), np.array([e.label for e in full]), best["C"], best["balanced"])
+    intercept = model.intercept_ - shift
     meta = {
         "head": "kazsandra_polarity",
         "version": TRAIN_VERSION,
-        "chosen": {**best, "with_08_sc_train": use_x},
-        "tried": tried + tried_x,
+        "chosen": {**best, "with_08_sc_train": use_x, "threshold_shift": round(shift, 3), "prior_pos": prior},
+        "tried": tried
+        + tried_x
+        + [{"threshold_shift": round(shift, 3), "prior_pos": prior, "dev_macro_f1": round(shift_score, 4)}],
         "n_train": len(full),
     }
-    meta["size"] = save_head(
-        "kazsandra_polarity", model.classes_, model.coef_, model.intercept_, meta, out_dir
-    )
+    meta["size"] = save_head("kazsandra_polarity", model.classes_, model.coef_, intercept, meta, out_dir)
     out["kazsandra_polarity"] = meta
     return out
