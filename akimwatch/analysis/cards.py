@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from akimwatch.analysis.language import VERSION as LANG_VERSION
+
 DATASETS = {
     "annotated": "akimwatch annotated comment set (training/annotated/comments.csv; 1,029 real texts from the corpora "
     "below and the bnews.kz article, labelled by the guide in docs/methodology.md, reviewed in a second pass)",
@@ -26,13 +28,18 @@ CARDS = {
         "data": ["kazsandra", "spb", "rusentiment", "rusentitweet", "kursk", "annotated"],
         "how": "Word counting, not a classifier. `lang_words.tsv.gz` lists words that are far more frequent in Kazakh "
         "reviews (KazSAnDRA train) than in Russian posts/appeals (Kazakh, ratio > 20, vetoed by the pymorphy3 "
-        "Russian dictionary unless ratio > 200) and Russian dictionary words. Any word with a Kazakh-only letter "
+        "Russian dictionary unless ratio > 200) and Russian dictionary words that are not >= 3x more frequent in "
+        "Kazakh reviews. Any word with a Kazakh-only letter "
         "(әғқңөұүһі) is Kazakh. The minority language at >= 15 % of recognised words makes a text `mixed`; no "
         "recognised word: Cyrillic -> ru, otherwise other.",
         "tried": "- lingua-language-detector: not used — loading its models takes seconds and it labels far fewer than "
         "5,000 texts/s; it also has no notion of Kazakh typed with Russian letters.\n"
         "- A linear head on the shared features (KazSAnDRA = kk, Russian corpora = ru): cannot express "
-        "`mixed` without labelled mixed data, so the word-share rule was kept.",
+        "`mixed` without labelled mixed data, so the word-share rule was kept.\n"
+        "- Tuned on the annotated train+dev language labels (711 texts; never test): every Russian dictionary "
+        "word counted as Russian, mixed share 0.15: accuracy 0.940; mixed share 0.20: 0.947; dictionary words "
+        "counted as Russian only below kk/ru frequency ratio 20: 0.945, 5: 0.961, **3: 0.962 (adopted)**, 2: 0.962, "
+        "1: 0.961; Kazakh threshold for dictionary words 50 or 20 instead of 200: no gain. v1.0 -> v1.1.",
         "metrics": [
             (
                 "short_combined",
@@ -150,13 +157,20 @@ CARDS = {
 
 # (split key, metric, target, the baseline figure or None)
 TARGETS = {
-    "language": [("short_combined", "accuracy", 0.97, None)],
+    "language": [
+        ("short_combined", "accuracy", 0.97, None),
+        ("annotated_test_short", "accuracy", 0.97, None),
+    ],
     "comment_type": [("annotated_test", "macro_f1", 0.80, None)],
     "kursk_coarse": [("kursk_test", "macro_f1", 0.75, 0.61), ("kursk_test", "accuracy", 0.88, 0.83)],
     "rusentiment5": [("rusentiment_test", "weighted_f1", 0.76, 0.71)],
     "kazsandra_polarity": [("kazsandra_valid", "macro_f1", 0.81, 0.73)],
 }
 WHY_MISSED = {
+    "language": "The combined figure (target met) is dominated by 4,405 short Russian texts; on the 249 hand-labelled "
+    "short comments alone (mostly Kazakh reviews) accuracy is lower: the kk/mixed boundary (a Russian loan word "
+    "or two in a Kazakh sentence) is where most errors are, and the annotator's calls there are themselves a "
+    "judgement. Both figures are shown so the reader can judge.",
     "kursk_coarse": "Only 1,281 training rows; our stratified test split keeps classes with 1-3 rows (culture, "
     "trade, construction, support measures), whose F1 is 0 or 1 by chance, so macro-F1 is dominated by them. "
     "The issue's baseline figures were measured on a different (reserved) split, so they are not comparable: "
@@ -233,7 +247,7 @@ def write_cards(res: dict, models_dir: Path, train_summary: dict | None) -> None
             except FileNotFoundError:
                 meta = None
         parts = [f"# {card['title']}", ""]
-        version = (meta or {}).get("version", "") if name != "language" else "lang-1.0"
+        version = (meta or {}).get("version", "") if name != "language" else LANG_VERSION
         parts += [
             f"Version: `{version}` · artifact: `{name if name != 'language' else 'lang_words.tsv.gz'}`",
             "",

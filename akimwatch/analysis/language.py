@@ -2,7 +2,7 @@
 
 Why word counting and not a classifier: the hard cases are short Kazakh comments typed with Russian letters and
 Kazakh/Russian code-switching. Each word is looked up in two word lists learnt from the corpora (Kazakh reviews vs
-Russian posts and appeals; Russian dictionary words vetted with pymorphy3 at training time only) and the shares
+Russian posts and appeals; Russian dictionary words vetted with pymorphy3 at training time only, see langwords.py) and the shares
 decide: the minority language at >= 15 % of the recognised words makes a text ``mixed``. Rules are in
 docs/methodology.md ("Comment labels").
 """
@@ -19,7 +19,7 @@ from akimwatch.analysis.text import clean
 
 MODELS_DIR = Path(__file__).with_name("models")
 LEXICON_FILE = MODELS_DIR / "lang_words.tsv.gz"
-VERSION = "lang-1.0"
+VERSION = "lang-1.1"
 MIXED_SHARE = 0.15
 
 KK_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -70,7 +70,7 @@ def detect(text: str) -> tuple[str, float, dict[str, int]]:
             return "ru", 0.5, counts  # Cyrillic but no known word: Russian is by far the likelier
         return "other", 0.6, counts
     share_kk = kk / total
-    minority = min(share_kk, 1 - share_kk)
+    minority = min(kk, ru) / total
     if minority >= MIXED_SHARE:
         return "mixed", round(0.5 + minority, 3), counts
     conf = round(min(0.99, 0.6 + 0.1 * total) * (1 - minority), 3)
