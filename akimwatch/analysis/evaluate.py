@@ -37,6 +37,19 @@ def report(y_true: list[str], y_pred: list[str], labels: list[str] | None = None
         "weighted_f1": round(
             float(f1_score(y_true, y_pred, labels=present, average="weighted", zero_division=0)), 4
         ),
+        # macro-F1 over classes with >= 5 held-out rows: rare classes with 1-4 rows make macro-F1 a coin toss
+        "macro_f1_support5": round(
+            float(
+                f1_score(
+                    y_true,
+                    y_pred,
+                    labels=[lab for lab in present if list(y_true).count(lab) >= 5] or present,
+                    average="macro",
+                    zero_division=0,
+                )
+            ),
+            4,
+        ),
         "per_class": {
             lab: {
                 "precision": round(float(p[i]), 3),
