@@ -390,3 +390,70 @@ def schedule_(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+@app.command("analyze")
+def analyze(db: DbOption = None,
+            since: Annotated[str | None, typer.Option("--since", help="Only items published from this date.")] = None,
+            relabel: Annotated[bool, typer.Option("--relabel", help="Rewrite the current version's labels.")] = False,
+            ) -> None:
+    """Label comments (language, type, topic, sentiment) and posts (language, topic, voice) not yet labelled."""
+    from akimwatch.analysis.run import run_analysis
+    from akimwatch.analysis.voice import run_voice
+
+    engine = _engine(db)
+    result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal)
+    voice = run_voice(engine)
+    console.print(f"labelled {result['labelled']:,} items ({', '.join(f'{k} {v}' for k, v in result['versions'].items())});"
+                  f" voice: {voice}", highlight=False)
+
+
+@app.command("classify")
+def classify(
+    input: Annotated[Path, typer.Option("--input", help="CSV file to label.")],
+    output: Annotated[Path, typer.Option("--output", help="Where to write the labelled CSV.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+) -> None:
+    """Label any CSV: adds lang, type, topic, sentiment and a confidence for each."""
+    from akimwatch.analysis.classify import ClassifyInputError, classify_csv
+
+    if not input.exists():
+        err.print(f"{input}: file does not exist")
+        raise typer.Exit(1)
+    try:
+        result = classify_csv(input, text_column, output)
+    except ClassifyInputError as exc:
+        err.print(f"error {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"{result['rows']:,} rows labelled → {result['output']}"
+                  + (f" ({result['encoding_fallback_lines']} lines not UTF-8, decoded as cp1251)"
+                     if result["encoding_fallback_lines"] else ""), highlight=False)
+
+
+@app.command("train")
+def train(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
+                                                      help="The shared data folder (default ../shared/data).")] = None,
+          ) -> None:
+    """Retrain the shipped models reproducibly from the shared data and the annotated set; updates the cards."""
+    from akimwatch.analysis.train import train_all
+
+    train_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
+
+
+@app.command("eval")
+def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
+                                                      help="The shared data folder (default ../shared/data).")] = None,
+          ) -> None:
+    """Precision / recall / F1 per label and class on the held-out splits; updates the model cards."""
+    from akimwatch.analysis.evaluate import evaluate_all
+
+    result = evaluate_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
+    table = Table(title="held-out evaluation")
+    for col in ("label", "split", "n", "accuracy", "macro-F1", "weighted-F1"):
+        table.add_column(col, overflow="fold")
+    for label, splits in result.items():
+        for split, rep in splits.items():
+            if isinstance(rep, dict) and "macro_f1" in rep:
+                table.add_row(label, split, str(rep.get("n", "")), f"{rep.get('accuracy', 0):.3f}",
+                              f"{rep['macro_f1']:.3f}", f"{rep.get('weighted_f1', 0):.3f}")
+    console.print(table)
