@@ -185,5 +185,62 @@ def demo(dir: Annotated[Path, typer.Option(
     out.print(f"store: {result.db_path}", highlight=False)
 
 
+# --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", envvar="AKIMWATCH_CONFIG", help="YAML file with thresholds and weights (docs/methodology.md).")]
+PeriodOption = Annotated[str | None, typer.Option(
+    "--period", help="Days A:B inclusive, UTC, e.g. 2019-04-01:2019-07-12 (either side may be empty).")]
+OfficialOption = Annotated[list[str] | None, typer.Option("--official", help="Official id (repeatable).")]
+
+
+def _metrics(db: str | None, period: str | None, official: list[str] | None, config: Path | None) -> list[dict]:
+    from akimwatch.analysis.voice import run_voice
+    from akimwatch.config import load_config
+    from akimwatch.metrics import compute_metrics, parse_period
+
+    try:
+        cfg = load_config(config)
+        prd = parse_period(period)
+    except ValueError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    engine = _engine(db)
+    run_voice(engine)
+    try:
+        return compute_metrics(engine, prd, official or None, cfg)
+    except KeyError as exc:
+        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command("metrics")
+def metrics(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+            format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
+            config: ConfigOption = None) -> None:
+    """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
+    from akimwatch.metrics.render import render_csv, render_metrics_table
+
+    if format not in ("table", "json", "csv"):
+        err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
+        raise typer.Exit(2)
+    data = _metrics(db, period, official, config)
+    if format == "json":
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif format == "csv":
+        sys.stdout.write(render_csv(data))
+    else:
+        render_metrics_table(console, data)
+
+
+@app.command("rank")
+def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+         config: ConfigOption = None) -> None:
+    """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
+    from akimwatch.metrics.render import render_rank_table
+
+    render_rank_table(console, _metrics(db, period, official, config))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
