@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import Engine
 
 from akimwatch import i18n
@@ -47,7 +48,8 @@ def render_html(data: dict[str, Any], lang: str, *, pdf: bool = False) -> str:
         mark = _css_string(i18n.gettext(doc["lang"], "demo data (synthetic)"))
         css += "\n@page { @bottom-left { content: " + mark + "; font-size: 8pt; color: #8a6d00; } }\n"
     template = _env().from_string(_template_text("report.html.j2"))
-    return template.render(d=doc, css=css, pdf=pdf, _=doc["w"].raw)
+    # The stylesheet is ours (no data in it but the catalog's demo mark, quoted by _css_string): not HTML-escaped.
+    return template.render(d=doc, css=Markup(css.replace("</", "<\\/")), pdf=pdf, _=doc["w"].raw)
 
 
 def render_pdf(data: dict[str, Any], lang: str, out: Path) -> None:
