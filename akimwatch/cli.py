@@ -183,6 +183,7 @@ def demo(dir: Annotated[Path, typer.Option(
     out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
               f"{c['official_replies']:,} official replies", highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
+    out.print(f"report: {result.report_path}", highlight=False)
 
 
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
@@ -240,6 +241,33 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
     from akimwatch.metrics.render import render_rank_table
 
     render_rank_table(console, _metrics(db, period, official, config))
+
+
+# --- reports (akimwatch/reports) ---------------------------------------------------------------------------------
+
+@app.command("report")
+def report(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+           lang: Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")] = "ru",
+           format: Annotated[str, typer.Option("--format", help="html, pdf, md or json.")] = "html",
+           out: Annotated[Path | None, typer.Option("--out", help="Output file or folder (default report.<format>).")] = None,
+           config: ConfigOption = None) -> None:
+    """The article from data: title page, ranking, a section per official, charts, map, methodology."""
+    from akimwatch.config import load_config
+    from akimwatch.metrics import parse_period
+    from akimwatch.reports import ReportError, render_report
+
+    try:
+        cfg = load_config(config)
+        prd = parse_period(period)
+        with err.status("writing the report…"):
+            path = render_report(_engine(db), prd, official or None, lang, format, out, config=cfg)
+    except (ValueError, ReportError) as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"report: {path}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

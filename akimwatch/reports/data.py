@@ -75,7 +75,9 @@ def build_report_data(engine: Engine, period: Period | None = None, official_ids
         "metrics": metrics,
         "config": cfg,
         "demo": is_demo_store(engine),
-        "period": {"start": start, "end": end, "requested": [p.isoformat() if p else None for p in prd]},
+        # Calendar days of the period as requested (UTC days, as in --period), not shifted to local time.
+        "period": {"start": start.date() if start else None, "end": end.date() if end else None,
+                   "requested": [p.isoformat() if p else None for p in prd]},
         "generated_utc": datetime.now(UTC),
         "weeks": weeks,
         "weekly": {acc: [weekly.get(acc, {}).get(w, 0) for w in weeks] for acc in acc_ids},

@@ -158,13 +158,18 @@ def _quoted(o: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
 def render_report(engine: Engine, period: Period | None = None, official_ids: list[str] | None = None,
                   lang: str = "ru", fmt: str = "html", out: str | Path | None = None,
                   config: dict[str, Any] | None = None, data: dict[str, Any] | None = None) -> Path:
-    """Write the report and return its path (``out`` may be a folder or a file; default ``report.<fmt>``)."""
+    """Write the report and return its path.
+
+    ``out``: a file, or a folder (an existing one, or a path without a suffix) that gets ``report-<lang>.<fmt>``;
+    default ``report.<fmt>`` in the current folder. ``data`` (from ``build_report_data``) lets several formats
+    and languages share one metrics computation.
+    """
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if lang not in i18n.LANGUAGES:
         raise ReportError(f"unknown language {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
     path = Path(out) if out else Path(f"report{SUFFIX[fmt]}")
-    if path.is_dir() or (out and str(out).endswith(("/", "\\"))):
+    if path.is_dir() or not path.suffix:  # a folder: one file per language inside
         path = path / f"report-{lang}{SUFFIX[fmt]}"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = data or build_report_data(engine, period, official_ids, config)

@@ -67,9 +67,11 @@ class Writer:
     def value(self, v: Any) -> Any:
         if isinstance(v, Quote):
             text = mask_personal_data(v.text).strip()
+            if text.endswith(".") and not text.endswith(".."):
+                text = text[:-1]  # «… текст». — the sentence's own full stop closes the quote
             open_q, close_q = self.raw("«"), self.raw("»")
             if self.mode == "html":
-                return Markup('<q class="citizen">{}</q>').format(text)
+                return Markup('<span class="citizen">{}{}{}</span>').format(open_q, text, close_q)
             if self.mode == "md":
                 return Rendered(f"{open_q}{md_escape(text)}{close_q}")
             return Rendered(f"{open_q}{text}{close_q}")
