@@ -127,6 +127,9 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
 
     engine = _engine(db)
     data = {**count_rows(engine), "import_runs": last_import_runs(engine)}
+    from akimwatch.harvest.runner import harvest_status
+
+    data["harvest"] = harvest_status(engine)
     if json:
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
@@ -134,7 +137,7 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in data.items():
-        if key != "import_runs":
+        if key not in ("import_runs", "harvest"):
             table.add_row(key, f"{value:,}")
     console.print(table)
     runs = Table(title="last import runs")
@@ -145,6 +148,7 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
         runs.add_row(str(run["id"]), run["kind"], run["source"], run["format"] or "", run["status"],
                      run["finished_utc"] or "", str(errors[0].get("error") or errors[0]) if errors else "")
     console.print(runs)
+    _print_harvest_status(data["harvest"])
 
 
 @app.command("demo")
@@ -268,6 +272,127 @@ def report(db: DbOption = None, period: PeriodOption = None, official: OfficialO
         err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
         raise typer.Exit(2) from None
     console.print(f"report: {path}", highlight=False)
+
+
+
+# -- live collection (akimwatch.harvest) ------------------------------------------------------------
+def _print_harvest_status(rows: list[dict]) -> None:
+    if not rows:
+        return
+    table = Table(title="harvest: last run per account")
+    for col in ("account", "collector", "status", "finished", "new posts", "new comments", "error"):
+        table.add_column(col)
+    for row in rows:
+        c = row["counts"]
+        table.add_row(row["account_id"], row["collector"] or "", row["status"], row["finished_utc"] or "",
+                      str(c.get("posts_new", "")), str(c.get("comments_new", "")), row["error"] or "",
+                      style="red" if row["status"] == "failed" else None)
+    console.print(table)
+
+
+def _since(value: str | None):
+    if not value:
+        return None
+    from akimwatch.sources.base import parse_iso_utc
+
+    try:
+        return parse_iso_utc(value if "T" in value else f"{value}T00:00:00+00:00", "--since")
+    except Exception:  # noqa: BLE001 - any parse failure is the same user error
+        err.print(f"--since {value!r} is not a date like 2024-05-01 or 2024-05-01T12:00:00+05:00")
+        raise typer.Exit(2) from None
+
+
+def _harvest_table(results) -> Table:
+    table = Table(title="harvest")
+    for col in ("account", "status", "pages", "posts new/upd", "comments new/upd", "followers", "deleted"):
+        table.add_column(col)
+    for r in results:
+        c = r.counts
+        table.add_row(r.account_id, "ok" if r.ok else "failed", str(r.pages),
+                      f"{c.get('posts_new', 0)}/{c.get('posts_updated', 0)}",
+                      f"{c.get('comments_new', 0)}/{c.get('comments_updated', 0)}", str(c.get("followers", 0)),
+                      str(c.get("deleted", 0)), style="red" if not r.ok else None)
+    return table
+
+
+def _print_harvest_errors(results) -> None:
+    for r in results:
+        if not r.ok:
+            err.print(f"[red]error[/red] {r.account_id}: {r.error}", highlight=False)
+
+
+@app.command("harvest")
+def harvest_(
+    db: DbOption = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only this watch-list account id.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Walk back to this date (UTC unless given).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore saved cursors: re-walk the whole history.")] = False,
+) -> None:
+    """Collect new posts, comments, edits, deletions and follower counts from the platforms' APIs.
+
+    Incremental and resumable; credentials come from the environment or the config file (docs/collectors.md).
+    """
+    from akimwatch.harvest.schedule import harvest
+
+    engine = _engine(db)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_page(account_id: str, pages: int) -> None:
+            if account_id not in tasks:
+                tasks[account_id] = progress.add_task(account_id, total=None)
+            progress.update(tasks[account_id], completed=pages)
+
+        try:
+            results = harvest(engine, account_id=account, platform=platform, since=_since(since), full=full,
+                              on_page=on_page)
+        except ValueError as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+    console.print(_harvest_table(results))
+    _print_harvest_errors(results)
+    failed = sum(1 for r in results if not r.ok)
+    total = {k: sum(r.counts.get(k, 0) for r in results) for k in ("posts_new", "comments_new", "deleted")}
+    console.print(f"harvested {len(results) - failed} of {len(results)} accounts: {total['posts_new']} new posts, "
+                  f"{total['comments_new']} new comments, {total['deleted']} marked deleted", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("schedule")
+def schedule_(
+    db: DbOption = None,
+    every: Annotated[str, typer.Option("--every", help="Interval between harvests: 30m, 1h, 1d.")] = "1h",
+    once: Annotated[bool, typer.Option("--once", help="One harvest + analysis + alerts, then exit (cron).")] = False,
+    account: Annotated[str | None, typer.Option("--account", help="Only this watch-list account id.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
+) -> None:
+    """Harvest periodically in the foreground; after each run analyse new items and send alerts."""
+    from akimwatch.harvest.schedule import parse_every, schedule
+
+    try:
+        interval = parse_every(every)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] --every: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    engine = _engine(db)
+
+    def report(summary) -> None:
+        console.print(_harvest_table(summary.results))
+        _print_harvest_errors(summary.results)
+        console.print(f"{summary.started_utc:%Y-%m-%d %H:%M} UTC: {len(summary.results) - summary.failed} ok, "
+                      f"{summary.failed} failed, {len(summary.alerts)} alert(s)"
+                      + ("" if once else f"; next run in {every}"), highlight=False)
+
+    try:
+        runs = schedule(engine, every=interval, once=once, account_id=account, platform=platform, on_run=report)
+    except KeyboardInterrupt:
+        err.print("stopped; committed pages are kept, the next run resumes from the saved cursors")
+        raise typer.Exit(130) from None
+    if once and runs[-1].failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

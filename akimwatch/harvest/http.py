@@ -16,22 +16,25 @@ import httpx
 
 log = logging.getLogger("akimwatch.harvest")
 
+BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9%._~+/=-]+")
 SECRET_PARAMS = re.compile(r"(?i)((?:access_token|token|key|api_key|secret|password|auth|sig)=)[^&\s]+")
 
 
 def redact(text: str) -> str:
     """Remove secrets from a URL or message before it can reach a log, an error or the store."""
-    return SECRET_PARAMS.sub(r"\1***", text)
+    return BEARER.sub(r"\1***", SECRET_PARAMS.sub(r"\1***", text))
 
 
 class RedactingFilter(logging.Filter):
     """Installed on akimwatch loggers: secrets in query strings never land in logs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if record.args:
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        # format first: httpx logs its URLs as httpx.URL objects, which a per-argument filter would miss
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not hide the secret check
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
         return True
 
 
@@ -105,6 +108,16 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, when.timestamp() - time.time())
 
 
+def parse_rate_reset(value: str | None) -> float | None:
+    """X sends ``x-rate-limit-reset`` (epoch seconds when the window reopens) instead of Retry-After."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value) - time.time())
+    except ValueError:
+        return None
+
+
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -113,8 +126,12 @@ class PoliteClient:
 
     def __init__(self, platform: str, *, default_base: str, policy: RatePolicy | None = None,
                  controller: RateController | None = None, transport: httpx.BaseTransport | None = None,
-                 headers: Mapping[str, str] | None = None):
+                 headers: Mapping[str, str] | None = None,
+                 classify: Callable[[httpx.Response], tuple[str, str] | None] | None = None):
+        """``classify(response)`` lets a platform read errors it sends with HTTP 200 (VK) or 4xx rate
+        limits (Facebook code 4/17): return ``("retry", why)``, ``("fail", why)`` or None."""
         self.platform = platform
+        self.classify = classify
         self.base = base_url(platform, default_base)
         self.policy = policy or RatePolicy()
         self.controller = controller or RateController(self.policy)
@@ -142,9 +159,15 @@ class PoliteClient:
                 log.info("%s: network error on %s (%s), retrying", self.platform, redact(url), last_error)
                 self.controller.pause(self.controller.backoff(attempt))
                 continue
-            if response.status_code in RETRY_STATUS:
+            verdict = self.classify(response) if self.classify else None
+            if verdict is not None and verdict[0] == "fail":
+                raise HarvestHTTPError(f"{self.platform}: {verdict[1]} ({redact(str(response.url))})",
+                                       response.status_code)
+            if response.status_code in RETRY_STATUS or verdict is not None:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                last_error = f"HTTP {response.status_code}"
+                if retry_after is None:
+                    retry_after = parse_rate_reset(response.headers.get("x-rate-limit-reset"))
+                last_error = verdict[1] if verdict is not None else f"HTTP {response.status_code}"
                 log.info("%s: %s on %s, retrying", self.platform, last_error, redact(str(response.url)))
                 self.controller.pause(self.controller.backoff(attempt, retry_after))
                 continue

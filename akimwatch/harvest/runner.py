@@ -123,3 +123,93 @@ def _finish(engine: Engine, run_id: int, status: str, counts: dict[str, int], er
     with engine.begin() as conn:
         conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
             status=status, finished_utc=now_utc(), counts=counts, errors=errors))
+
+
+def record_failure(engine: Engine, account: WatchedAccount, collector_name: str, error: str) -> AccountResult:
+    """An account that could not even start (no credential, no collector) is a failed run, shown by status."""
+    error = redact(error)
+    with engine.begin() as conn:
+        conn.execute(insert(import_runs).values(
+            kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
+            format=collector_name, account_id=account.id, status="failed", started_utc=now_utc(),
+            finished_utc=now_utc(), counts={}, errors=[{"error": error}]))
+    log.warning("harvest %s failed: %s", account.id, error)
+    return AccountResult(account.id, ok=False, error=error)
+
+
+def harvest_all(engine: Engine, accounts: list[WatchedAccount], *, since: datetime | None = None,
+                full: bool = False, factory: Callable[..., Collector] | None = None,
+                on_account: Callable[[AccountResult], None] | None = None,
+                on_page: Callable[[str, int], None] | None = None) -> list[AccountResult]:
+    """Harvest many accounts: platforms in parallel, at most the platform's ``concurrency`` accounts at once.
+
+    One collector (one polite client, one rate controller) serves all accounts of a platform, so the
+    per-platform request rate holds however many accounts run together.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from akimwatch.harvest.collectors import make_collector
+
+    factory = factory or make_collector
+    by_platform: dict[str, list[WatchedAccount]] = {}
+    for account in accounts:
+        by_platform.setdefault(account.platform, []).append(account)
+    results: dict[str, AccountResult] = {}
+
+    def done(result: AccountResult) -> None:
+        results[result.account_id] = result
+        if on_account:
+            on_account(result)
+
+    def run_platform(platform: str, group: list[WatchedAccount]) -> None:
+        try:
+            collector = factory(platform)
+        except Exception as exc:  # noqa: BLE001 - missing credential / collector: every account says so
+            for account in group:
+                done(record_failure(engine, account, f"{platform}_collector", f"{type(exc).__name__}: {exc}"))
+            return
+        workers = max(1, getattr(getattr(collector, "policy", None), "concurrency", 1))
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"harvest-{platform}") as pool:
+                futures = [pool.submit(harvest_account, engine, collector, account, since=since, full=full,
+                                       on_page=(lambda n, a=account.id: on_page(a, n)) if on_page else None)
+                           for account in group]
+                for future in futures:
+                    done(future.result())
+        finally:
+            close = getattr(collector, "close", None)
+            if close:
+                close()
+
+    if len(by_platform) == 1:
+        (platform, group), = by_platform.items()
+        run_platform(platform, group)
+    else:
+        with ThreadPoolExecutor(max_workers=len(by_platform), thread_name_prefix="harvest") as pool:
+            for future in [pool.submit(run_platform, p, g) for p, g in by_platform.items()]:
+                future.result()
+    return [results[a.id] for a in accounts if a.id in results]
+
+
+def harvest_status(engine: Engine) -> list[dict[str, Any]]:
+    """Per watched (or ever harvested) account: its latest harvest run — status, time, error, counts."""
+    from sqlalchemy import func
+
+    from akimwatch.models import to_utc
+
+    with engine.connect() as conn:
+        latest = (select(import_runs.c.account_id, func.max(import_runs.c.id).label("run_id"))
+                  .where(import_runs.c.kind == "harvest").group_by(import_runs.c.account_id).subquery())
+        rows = conn.execute(
+            select(import_runs.c.account_id, import_runs.c.format, import_runs.c.status, import_runs.c.finished_utc,
+                   import_runs.c.counts, import_runs.c.errors)
+            .join(latest, latest.c.run_id == import_runs.c.id).order_by(import_runs.c.account_id)).all()
+    out = []
+    for r in rows:
+        errors = r.errors or []
+        first = errors[0] if errors else None
+        out.append({"account_id": r.account_id, "collector": r.format, "status": r.status,
+                    "finished_utc": to_utc(r.finished_utc).isoformat() if r.finished_utc else None,
+                    "counts": r.counts or {},
+                    "error": (first.get("error") if isinstance(first, dict) else str(first)) if first else None})
+    return out
