@@ -187,7 +187,33 @@ def demo(dir: Annotated[Path, typer.Option(
     out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
               f"{c['official_replies']:,} official replies", highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
-    out.print(f"report: {result.report_path}", highlight=False)
+    _demo_rank(out, result.db_path)
+    out.print(f"report: {_demo_report(result)}", highlight=False)
+
+
+def _demo_report(result) -> Path:
+    """The demo's HTML report (ru), written again now that the comments carry labels (topics, types)."""
+    from akimwatch.reports import render_report
+
+    return render_report(_engine(str(result.db_path)), lang="ru", fmt="html", out=result.report_path)
+
+
+def _demo_rank(out: Console, db_path: Path) -> None:
+    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
+    from akimwatch.analysis.voice import run_voice
+    from akimwatch.metrics import compute_metrics
+    from akimwatch.metrics.render import render_rank_table
+
+    engine = _engine(str(db_path))
+    try:
+        from akimwatch.analysis.run import run_analysis
+    except ImportError:
+        out.print("анализ комментариев не установлен: темы и типы комментариев — «не размечено»", highlight=False)
+    else:
+        with err.status("разметка комментариев…"):
+            run_analysis(engine, progress=False)
+    run_voice(engine)
+    render_rank_table(out, compute_metrics(engine), demo=True)
 
 
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
@@ -235,7 +261,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
     elif format == "csv":
         sys.stdout.write(render_csv(data))
     else:
-        render_metrics_table(console, data)
+        render_metrics_table(console if console.is_terminal else Console(width=200), data)
 
 
 @app.command("rank")
@@ -243,8 +269,10 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
          config: ConfigOption = None) -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.metrics.render import render_rank_table
+    from akimwatch.store.queries import is_demo_store
 
-    render_rank_table(console, _metrics(db, period, official, config))
+    data = _metrics(db, period, official, config)
+    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
 
 
 # --- reports (akimwatch/reports) ---------------------------------------------------------------------------------
@@ -272,7 +300,6 @@ def report(db: DbOption = None, period: PeriodOption = None, official: OfficialO
         err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
         raise typer.Exit(2) from None
     console.print(f"report: {path}", highlight=False)
-
 
 
 # -- live collection (akimwatch.harvest) ------------------------------------------------------------

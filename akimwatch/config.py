@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "activity": {
         # An account is `active` when it posted in at least this share of the weeks it was observed.
         "active_min_week_share": 0.5,
+        # … and at least this many posts per week on average (a post every other week is not «active»).
+        "active_min_posts_per_week": 1.0,
         # `dormant`: nothing posted for this many days before the end of the period.
         "dormant_days": 30,
         # `inactive`: the account exists but has at most this many posts ever (up to the end of the period).
@@ -44,8 +46,9 @@ DEFAULTS: dict[str, Any] = {
         # Comments whose character-shingle Jaccard similarity is at least this are one «incident».
         "near_duplicate_jaccard": 0.5,
         "examples_per_topic": 3,
-        # Representative comments are picked from at most this many comments per (official, topic).
-        "examples_pool": 200,
+        # Representative comments come from a sample of this many real comments per (official, topic): the first
+        # and the last comment of each day, busiest days first.
+        "examples_pool": 60,
         "examples": True,
     },
     "ranking": {

@@ -62,7 +62,7 @@ def compute_activity(times: list[datetime], posts_ever: int, posts_before_period
     if "status" not in out:
         if since >= cfg["dormant_days"]:
             out["status"] = "dormant"
-        elif len(week_ids) / weeks >= cfg["active_min_week_share"]:
+        elif len(week_ids) / weeks >= cfg["active_min_week_share"] and n / weeks >= cfg["active_min_posts_per_week"]:
             out["status"] = "active"
         else:
             out["status"] = "irregular"

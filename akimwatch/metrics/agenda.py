@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 ASKING = ("request", "question")
@@ -59,7 +61,7 @@ def compute_coverage(citizen_topics: dict[str, int], post_topics: Counter) -> fl
     return round(sum(n for t, n in citizen_topics.items() if post_topics.get(t)) / total, 3)
 
 
-def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], replies: list[dict[str, Any]],
+def find_acted_on(days: list[tuple], posts: list[dict[str, Any]], replies: list[dict[str, Any]],
                   k: int, window: int) -> list[dict[str, Any]]:
     """Links from a citizen cluster to an official post (or a promising reply) on the same topic.
 
@@ -67,43 +69,71 @@ def find_acted_on(days: list[dict[str, Any]], posts: list[dict[str, Any]], repli
     the day of an official post labelled T (the post's own day excluded). Per topic the strongest link is kept
     (most comments; on a tie the earlier post). ``days_after`` = post day − day of the cluster's first comment.
     """
-    per_topic: dict[str, dict[date, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    # days: (account, topic, day, n, first comment id, last comment id); per topic sorted days + running sums.
+    per_topic: dict[str, dict[date, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     for d in days:
-        per_topic[d["topic"]][d["day"]].append(d)
+        per_topic[d[1]][d[2]].append(d)
+    index: dict[str, tuple[list[date], list[int]]] = {}
+    for topic, by_day in per_topic.items():
+        ds = sorted(by_day)
+        cum = [0]
+        for day in ds:
+            cum.append(cum[-1] + sum(c[3] for c in by_day[day]))
+        index[topic] = (ds, cum)
     best: dict[str, dict[str, Any]] = {}
     for p in sorted(posts, key=lambda r: r["published_utc"]):
         topic = p.get("topic")
-        if not topic or topic == "none" or topic not in per_topic:
+        if not topic or topic == "none" or topic not in index:
             continue
         pday = p["published_utc"].date()
-        cells = [c for day in range(1, window + 1) for c in per_topic[topic].get(pday - timedelta(days=day), [])]
-        n = sum(c["n"] for c in cells)
-        if n < k:
-            continue
-        first = min(c["day"] for c in cells)
-        ids = sorted({i for c in cells for i in (c["first_id"], c["last_id"])})[:10]
-        link = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"], "account_id": p["account_id"],
-                "post_utc": p["published_utc"].isoformat(), "cluster_start": first.isoformat(),
-                "cluster_end": max(c["day"] for c in cells).isoformat(), "days_after": (pday - first).days,
-                "comment_ids": ids}
+        ds, cum = index[topic]
+        lo, hi = bisect_left(ds, pday - timedelta(days=window)), bisect_left(ds, pday)
+        n = cum[hi] - cum[lo]
         cur = best.get(topic)
-        if cur is None or n > cur["comments"]:
-            best[topic] = link
+        if n < k or (cur is not None and n <= cur["comments"]):
+            continue
+        cells = [c for day in ds[lo:hi] for c in per_topic[topic][day]]
+        first, last = ds[lo], ds[hi - 1]
+        ids = sorted({i for c in cells for i in (c[4], c[5])})[:10]
+        best[topic] = {"topic": topic, "kind": "post", "comments": n, "post_id": p["id"],
+                       "account_id": p["account_id"], "post_utc": p["published_utc"].isoformat(),
+                       "cluster_start": first.isoformat(), "cluster_end": last.isoformat(),
+                       "days_after": (pday - first).days, "days_after_last": (pday - last).days, "comment_ids": ids}
     out = sorted(best.values(), key=lambda x: (-x["comments"], x["topic"]))
+    # Promising replies, one entry per topic: how many comments got a promise, the earliest one as evidence.
+    promises: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rep in replies:
         if rep["parent_id"] is None or rep["parent_official"] or not PROMISE.search(rep["text"] or ""):
             continue
-        out.append({"topic": rep["parent_topic"] or "not labelled", "kind": "reply_promise", "comments": 1,
-                    "post_id": rep["post_id"], "account_id": rep["account_id"], "reply_id": rep["id"],
-                    "post_utc": rep["published_utc"].isoformat(),
-                    "days_after": (rep["published_utc"].date() - rep["parent_utc"].date()).days,
-                    "comment_ids": [rep["parent_id"]]})
+        promises[rep["parent_topic"] or "not labelled"].append(rep)
+    for topic, reps in sorted(promises.items(), key=lambda kv: (-len({r["parent_id"] for r in kv[1]}), kv[0])):
+        reps.sort(key=lambda r: r["published_utc"])
+        first = reps[0]
+        out.append({"topic": topic, "kind": "reply_promise", "comments": len({r["parent_id"] for r in reps}),
+                    "post_id": first["post_id"], "account_id": first["account_id"], "reply_id": first["id"],
+                    "post_utc": first["published_utc"].isoformat(),
+                    "days_after": (first["published_utc"].date() - first["parent_utc"].date()).days,
+                    "comment_ids": sorted({r["parent_id"] for r in reps})[:10],
+                    "reply_ids": sorted(r["id"] for r in reps)[:10]})
     return out
 
 
+@lru_cache(maxsize=8192)
 def _shingles(text: str, n: int = 4) -> frozenset[str]:
     t = re.sub(r"\W+", " ", text.lower()).strip()
     return frozenset(t[i:i + n] for i in range(max(1, len(t) - n + 1)))
+
+
+def example_ids(days: list[tuple], topic: str, pool: int) -> list[int]:
+    """A sample of real comment ids on a topic: the first and last comment of each day, busiest days first."""
+    ids: list[int] = []
+    for d in sorted((d for d in days if d[1] == topic), key=lambda d: (-d[3], d[2])):
+        for i in (d[4], d[5]):
+            if i not in ids:
+                ids.append(i)
+        if len(ids) >= pool:
+            break
+    return ids[:pool]
 
 
 def merge_incidents(comments: list[dict[str, Any]], threshold: float, limit: int) -> list[dict[str, Any]]:

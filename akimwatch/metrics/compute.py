@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,13 @@ from akimwatch.metrics.activity import (
     overall_status,
     tz_for_region,
 )
-from akimwatch.metrics.agenda import compute_coverage, compute_topics, find_acted_on, merge_incidents
+from akimwatch.metrics.agenda import (
+    compute_coverage,
+    compute_topics,
+    example_ids,
+    find_acted_on,
+    merge_incidents,
+)
 from akimwatch.metrics.audience import compute_audience
 from akimwatch.metrics.ranking import apply_ranking
 from akimwatch.metrics.responsiveness import compute_responsiveness, percentile
@@ -76,10 +83,18 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         prows = q.post_rows(conn, acc_ids, prd, versions)
         ever = q.posts_ever(conn, acc_ids, end)
         before = q.posts_ever(conn, acc_ids, start) if start else {}
-        agg = q.comment_aggregates(conn, acc_ids, prd, versions, mid, inbox_cutoff)
-        replies = q.official_replies(conn, acc_ids, prd, versions)
-        answered_old = q.answered_before(conn, acc_ids, prd, versions, inbox_cutoff)
-        tdays = q.topic_days(conn, acc_ids, prd, versions)
+        # The two comment scans are independent: on a file or server database they run side by side on their own
+        # connections (the database works outside Python's GIL); on an in-memory SQLite they run in turn.
+        parallel = len(acc_ids) > q.MANY_ACCOUNTS and engine.url.database not in (None, "", ":memory:")
+        with ThreadPoolExecutor(max_workers=2 if parallel else 1) as pool:
+            def on_own_connection(fn, *args):
+                with engine.connect() as c2:
+                    return fn(c2, *args)
+
+            f_days = pool.submit(on_own_connection, q.topic_days, acc_ids, prd, versions) if parallel else None
+            agg = q.comment_aggregates(conn, acc_ids, prd, versions, mid, inbox_cutoff)
+            replies = q.official_replies(conn, acc_ids, prd, versions)
+            tdays = f_days.result() if f_days else q.topic_days(conn, acc_ids, prd, versions)
         mentions = q.mention_counts(conn, prd)
         snaps = q.follower_rows(conn, acc_ids, prd)
         # Voice: stored labels first; posts without one are classified on the fly (rules are cheap) and marked.
@@ -102,13 +117,13 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         for r in replies:
             by_acc[r["account_id"]]["replies"].append(r)
         for r in tdays:
-            by_acc[r["account_id"]]["days"].append(r)
+            by_acc[r[0]]["days"].append(r)
         for r in snaps:
             by_acc[r["account_id"]]["snaps"].append(r)
         tagged = _tag_counts(accs, offs, mentions, cfg)
 
         result = []
-        pending_examples: list[tuple[str, str]] = []
+        pending_examples: dict[tuple[str, str], list[int]] = {}
         for off in offs:
             tz = tz_for_region(off["region"])
             mine = [a for a in accs if a["official_id"] == off["id"]]
@@ -120,8 +135,8 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                 times = [r["published_utc"] for r in p]
                 activity = compute_activity(times, ever.get(a["id"], 0), before.get(a["id"], 0), start, as_of, tz,
                                             act_cfg)
-                resp = compute_responsiveness(d.get("agg", []), d.get("replies", []), answered_old.get(a["id"], 0),
-                                              "comment_type" in versions)
+                resp = compute_responsiveness(d.get("agg", []), d.get("replies", []), "comment_type" in versions,
+                                              start, inbox_cutoff)
                 delays += resp.pop("_delays")
                 closed = [r["comments_closed"] for r in p if r["comments_closed"] is not None]
                 acc_out.append({
@@ -146,8 +161,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                     x["status"] = "tagged_only"
             topics = compute_topics(all_agg, agenda_cfg["top_topics"])
             post_topics = Counter(r["topic"] for r in all_posts if r["topic"] and r["topic"] != "none")
-            n_resp = compute_responsiveness(all_agg, all_replies, sum(answered_old.get(a["id"], 0) for a in mine),
-                                            "comment_type" in versions)
+            n_resp = compute_responsiveness(all_agg, all_replies, "comment_type" in versions, start, inbox_cutoff)
             n_resp.pop("_delays")
             med = sorted(delays)[(len(delays) - 1) // 2] if delays else None
             if delays and len(delays) % 2 == 0:
@@ -164,7 +178,8 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                 "posts": o_activity["posts"], "posts_per_week": o_activity["posts_per_week"],
                 "voice": compute_voice([r["voice"] for r in all_posts]), "voice_source": voice_source,
                 **{k: n_resp[k] for k in ("citizen_comments", "official_replies", "replied_comments", "reply_rate",
-                                          "requests_questions", "reply_rate_requests", "unanswered")},
+                                          "requests_questions", "replied_requests_questions", "reply_rate_requests",
+                                          "unanswered")},
                 "median_reply_hours": round(med, 2) if med is not None else None,
                 "p90_reply_hours": (round(percentile(delays, 90), 2) if delays else None),
                 "followers": sum(followers) if followers else None,
@@ -185,27 +200,20 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                 o["topics_state"] = "not_labelled" if o["citizen_comments"] else "no_comments"
             result.append(o)
             if agenda_cfg["examples"]:
-                pending_examples += [(a["id"], t["topic"]) for a in mine for t in topics["top_topics"][:3]]
+                for t in topics["top_topics"][:3]:
+                    pending_examples[(off["id"], t["topic"])] = example_ids(all_days, t["topic"],
+                                                                            agenda_cfg["examples_pool"])
         if pending_examples:
-            rows = q.comment_examples(conn, pending_examples, prd, versions, agenda_cfg["examples_pool"])
-            _attach_examples(result, accs, rows, agenda_cfg)
+            texts = {r["id"]: r for r in q.comment_texts(conn, [i for ids in pending_examples.values() for i in ids])}
+            for o in result:
+                for t in o["top_topics"][:3]:
+                    pool = [texts[i] for i in pending_examples.get((o["official_id"], t["topic"]), []) if i in texts]
+                    pool = [r for r in pool if r["text"]]
+                    if pool:
+                        o["examples"][t["topic"]] = merge_incidents(pool, agenda_cfg["near_duplicate_jaccard"],
+                                                                    agenda_cfg["examples_per_topic"])
     apply_ranking(result, cfg)
     return result
-
-
-def _attach_examples(result: list[dict[str, Any]], accs: list[dict[str, Any]], rows: list[dict[str, Any]],
-                     agenda_cfg: dict[str, Any]) -> None:
-    owner = {a["id"]: a["official_id"] for a in accs}
-    pools: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        pools[(owner[r["account_id"]], r["topic"])].append(r)
-    for o in result:
-        for t in o["top_topics"][:3]:
-            pool = sorted(pools.get((o["official_id"], t["topic"]), []),
-                          key=lambda r: (-(r["likes"] or 0), r["id"]))[:agenda_cfg["examples_pool"]]
-            if pool:
-                o["examples"][t["topic"]] = merge_incidents(pool, agenda_cfg["near_duplicate_jaccard"],
-                                                            agenda_cfg["examples_per_topic"])
 
 
 def _tag_counts(accs: list[dict[str, Any]], offs: list[dict[str, Any]], mentions: list[dict[str, Any]],

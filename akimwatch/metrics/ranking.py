@@ -37,6 +37,25 @@ def components(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float | None
     return {k: (round(v, 1) if v is not None else None) for k, v in comp.items()}
 
 
+def _facts(o: dict[str, Any]) -> dict[str, str]:
+    """The plain numbers behind each component, for the «why» text."""
+    act = o["activity"]
+    out = {"activity": f" — {act['posts_per_week']:.1f} поста в неделю, посты в {act['weeks_with_posts']} из "
+                       f"{act['weeks_observed']} недель" if act["weeks_observed"] else ""}
+    if o["reply_rate_requests"] is not None:
+        out["responsiveness"] = (f" — ответ на {o['replied_requests_questions'] or 0} из {o['requests_questions']}"
+                                 " просьб и вопросов")
+    elif o["reply_rate"] is not None:
+        out["responsiveness"] = f" — ответ на {o['replied_comments']} из {o['citizen_comments']} комментариев"
+    if o["coverage"] is not None:
+        out["action"] = (f" — охват тем {o['coverage']:.0%}, "
+                         f"связей «просили — сделал»: {sum(1 for a in o['acted_on'] if a['kind'] == 'post')}")
+    counts = o["voice"].get("counts")
+    if counts:
+        out["personal_voice"] = f" — {counts['personal']} личных из {counts['personal'] + counts['press_service']}"
+    return out
+
+
 def _competition_rank(values: dict[str, float]) -> dict[str, int]:
     ordered = sorted(values.items(), key=lambda kv: -kv[1])
     ranks: dict[str, int] = {}
@@ -66,7 +85,8 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
         o["score"] = round(sum(comp[k] * w for k, w in usable.items()) / total, 1)
         o["rank_state"] = "ranked"
         scores[o["official_id"]] = o["score"]
-        parts = [f"{NAMES_RU[k]} {comp[k]:.0f} (вес {w / total:.0%})" for k, w in
+        facts = _facts(o)
+        parts = [f"{NAMES_RU[k]} {comp[k]:.0f}{facts.get(k, '')} (вес {w / total:.0%})" for k, w in
                  sorted(usable.items(), key=lambda kv: -comp[kv[0]] * kv[1])]
         missing = [NAMES_RU[k] for k in weights if comp.get(k) is None]
         o["why"] = "; ".join(parts) + (f"; без данных: {', '.join(missing)}" if missing else "")
@@ -74,7 +94,9 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
     for o in result:
         o["rank"] = ranks.get(o["official_id"])
     for key in COMPONENTS:
-        vals = {o["official_id"]: o["components"][key] for o in result if o["components"].get(key) is not None}
+        # Per-metric ranks only among ranked officials: the same minimum-volume rule as the overall rank.
+        vals = {o["official_id"]: o["components"][key] for o in result
+                if o["rank"] is not None and o["components"].get(key) is not None}
         per = _competition_rank(vals)
         for o in result:
             o.setdefault("metric_ranks", {})[key] = per.get(o["official_id"])

@@ -64,8 +64,9 @@ def render_metrics_table(console: Console, data: list[dict[str, Any]]) -> None:
     console.print(t)
 
 
-def render_rank_table(console: Console, data: list[dict[str, Any]]) -> None:
-    t = Table(title="akimwatch: рейтинг (веса и пороги — docs/methodology.md)")
+def render_rank_table(console: Console, data: list[dict[str, Any]], demo: bool = False) -> None:
+    t = Table(title="akimwatch: рейтинг (веса и пороги — docs/methodology.md)",
+              caption="демо-данные (синтетические)" if demo else None)
     for col in ("место", "аким", "регион", "статус", "балл", "почему"):
         t.add_column(col, overflow="fold")
     for o in data:

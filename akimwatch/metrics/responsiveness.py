@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from datetime import datetime
 from typing import Any
 
 ASKING = ("request", "question")
@@ -17,9 +18,12 @@ def percentile(values: list[float], q: float) -> float | None:
     return s[max(0, math.ceil(q / 100 * len(s)) - 1)]
 
 
-def compute_responsiveness(agg: list[dict[str, Any]], replies: list[dict[str, Any]], answered_old: int,
-                           labelled_types: bool) -> dict[str, Any]:
-    """From the per-account comment aggregates, the official replies and the old answered requests/questions."""
+def compute_responsiveness(agg: list[dict[str, Any]], replies: list[dict[str, Any]], labelled_types: bool,
+                           start: datetime | None, inbox_cutoff: datetime | None) -> dict[str, Any]:
+    """From the comment aggregates and the threaded official replies of one account (or official).
+
+    A citizen comment counts as answered when an official reply in the period has it as parent and the comment
+    itself lies in the period (from ``start``)."""
     citizen = sum(r["n"] for r in agg if not r["official"])
     official = sum(r["n"] for r in agg if r["official"])
     asking = sum(r["n"] for r in agg if not r["official"] and r["ctype"] in ASKING)
@@ -28,23 +32,23 @@ def compute_responsiveness(agg: list[dict[str, Any]], replies: list[dict[str, An
     # Types count only where this scope's comments actually carry labels; otherwise «not labelled» (None).
     labelled_types = labelled_types and (typed > 0 or citizen == 0)
     first: dict[int, dict[str, Any]] = {}
-    unthreaded = 0
     for rep in replies:
-        if rep["parent_id"] is None or rep["parent_official"]:
-            unthreaded += rep["parent_id"] is None
+        if rep["parent_id"] is None or rep["parent_official"] or (start and rep["parent_utc"] < start):
             continue
         cur = first.get(rep["parent_id"])
         if cur is None or rep["published_utc"] < cur["published_utc"]:
             first[rep["parent_id"]] = rep
     delays = [max(0.0, (r["published_utc"] - r["parent_utc"]).total_seconds() / 3600) for r in first.values()]
     answered_asking = sum(1 for r in first.values() if r["parent_ctype"] in ASKING)
+    answered_old = sum(1 for r in first.values() if r["parent_ctype"] in ASKING
+                       and inbox_cutoff is not None and r["parent_utc"] < inbox_cutoff)
     med = statistics.median(delays) if delays else None
     p90 = percentile(delays, 90)
     return {
         "citizen_comments": citizen,
         "official_replies": official,
         "replied_comments": len(first),
-        "replies_without_parent": unthreaded,
+        "replies_without_parent": official - sum(1 for r in replies if r["parent_id"] is not None),
         "reply_rate": round(len(first) / citizen, 4) if citizen else None,
         "comments_typed": typed,
         "requests_questions": asking if labelled_types else None,

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, and_, case, func, literal, select
 
-from akimwatch.models import to_utc
+from akimwatch.models import PLATFORMS, to_utc
 from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
     account_links,
@@ -60,7 +60,7 @@ def load_officials(conn: Connection, official_ids: Sequence[str] | None) -> list
     stmt = select(officials).order_by(officials.c.id)
     if official_ids:
         stmt = stmt.where(officials.c.id.in_(list(official_ids)))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return [dict(r) for r in conn.execute(stmt).mappings().all()]
 
 
 def load_accounts(conn: Connection, official_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -74,6 +74,17 @@ def load_accounts(conn: Connection, official_ids: Sequence[str]) -> list[dict[st
     for acc in accs:
         acc["linked"] = sorted(link.linked_account_id for link in links if link.account_id == acc["id"])
     return accs
+
+
+def _comments_posts(many: bool):
+    """comments ⋈ posts. For many accounts the join key is wrapped (``post_id + 0``) so SQLite scans comments once
+    in storage order and finds each post by primary key (sequential label probes), instead of walking every post's
+    comments through the index (random reads). PostgreSQL plans a hash join either way."""
+    key = comments.c.post_id + 0 if many else comments.c.post_id
+    return comments.join(posts, posts.c.id == key)
+
+
+MANY_ACCOUNTS = 20
 
 
 def _within(col, period: Period):
@@ -90,7 +101,7 @@ def _day(conn: Connection, col):
     """The UTC calendar day of a timestamp column, on each backend."""
     if conn.dialect.name == "postgresql":
         return func.date(func.timezone("UTC", col))
-    return func.date(col)
+    return func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): cheaper than date()
 
 
 def as_date(value: Any) -> date:
@@ -122,7 +133,7 @@ def post_rows(conn: Connection, account_ids: Sequence[str], period: Period,
                                                  _within(posts.c.published_utc, period))
             .order_by(posts.c.account_id, posts.c.published_utc))
     out = []
-    for r in conn.execute(stmt).mappings():
+    for r in conn.execute(stmt).mappings().all():
         row = dict(r)
         row["published_utc"] = to_utc(row["published_utc"])
         out.append(row)
@@ -175,7 +186,7 @@ def comment_aggregates(conn: Connection, account_ids: Sequence[str], period: Per
     """Comment counts per (account, is official reply, comment type, topic, second half?, older than inbox cutoff?)."""
     if not account_ids:
         return []
-    frm = comments.join(posts, posts.c.id == comments.c.post_id)
+    frm = _comments_posts(len(account_ids) > MANY_ACCOUNTS)
     cols = [posts.c.account_id.label("account_id"), comments.c.is_official_reply.label("official")]
     for name, key in (("comment_type", "ctype"), ("topic", "topic")):
         if name in label_versions:
@@ -193,35 +204,45 @@ def comment_aggregates(conn: Connection, account_ids: Sequence[str], period: Per
             .select_from(frm)
             .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period))
             .group_by(*[c for c in cols]))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return [dict(r) for r in conn.execute(stmt).mappings().all()]
 
 
 def topic_days(conn: Connection, account_ids: Sequence[str], period: Period,
-               label_versions: dict[str, str]) -> list[dict[str, Any]]:
-    """Citizen comments per (account, topic, UTC day), topic ≠ none, with the lowest and highest comment id."""
+               label_versions: dict[str, str]) -> list[tuple[str, str, date, int, int, int]]:
+    """Citizen comments per (account, topic, UTC day), topic ≠ none: (account, topic, day, n, lowest id, highest id)."""
     if not account_ids or "topic" not in label_versions:
         return []
     lab = labels.alias("l_topic")
     day = _day(conn, comments.c.published_utc).label("day")
     stmt = (select(posts.c.account_id, lab.c.value.label("topic"), day, func.count().label("n"),
                    func.min(comments.c.id).label("first_id"), func.max(comments.c.id).label("last_id"))
-            .select_from(comments.join(posts, posts.c.id == comments.c.post_id)
+            .select_from(_comments_posts(len(account_ids) > MANY_ACCOUNTS)
                          .join(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
                                          lab.c.analyzer == "topic", lab.c.version == label_versions["topic"])))
             .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
                    comments.c.is_official_reply.is_(False), lab.c.value != "none")
             .group_by(posts.c.account_id, lab.c.value, day))
-    return [{"account_id": r.account_id, "topic": r.topic, "day": as_date(r.day), "n": int(r.n),
-             "first_id": r.first_id, "last_id": r.last_id} for r in conn.execute(stmt)]
+    days: dict[Any, date] = {}
+    out = []
+    for acc, topic, d, n, first, last in conn.execute(stmt).all():
+        dd = days.get(d)
+        if dd is None:
+            dd = days[d] = as_date(d)
+        out.append((acc, topic, dd, int(n), first, last))
+    return out
 
 
 def official_replies(conn: Connection, account_ids: Sequence[str], period: Period,
                      label_versions: dict[str, str]) -> list[dict[str, Any]]:
-    """Every official reply in the period with its parent comment (time, type, topic) when the parent is known."""
+    """Official replies in the period that answer a comment (threaded), with the parent's time, type and topic.
+
+    Reached through the (platform, parent_platform_id) index: only threaded comments are read. Official comments
+    without a parent are counted in ``comment_aggregates`` (they answer no comment in particular).
+    """
     if not account_ids:
         return []
     parent = comments.alias("parent")
-    frm = comments.join(posts, posts.c.id == comments.c.post_id).outerjoin(
+    frm = comments.join(posts, posts.c.id == comments.c.post_id + 0).outerjoin(
         parent, and_(parent.c.platform == comments.c.platform,
                      parent.c.platform_id == comments.c.parent_platform_id))
     cols = [comments.c.id, posts.c.account_id, comments.c.post_id, comments.c.published_utc, comments.c.text,
@@ -237,9 +258,10 @@ def official_replies(conn: Connection, account_ids: Sequence[str], period: Perio
             cols.append(literal(None).label(key))
     stmt = (select(*cols).select_from(frm)
             .where(posts.c.account_id.in_(list(account_ids)), comments.c.is_official_reply.is_(True),
+                   comments.c.platform.in_(list(PLATFORMS)), comments.c.parent_platform_id.is_not(None),
                    _within(comments.c.published_utc, period)))
     out = []
-    for r in conn.execute(stmt).mappings():
+    for r in conn.execute(stmt).mappings().all():
         row = dict(r)
         row["published_utc"] = to_utc(row["published_utc"])
         if row["parent_utc"] is not None:
@@ -248,59 +270,25 @@ def official_replies(conn: Connection, account_ids: Sequence[str], period: Perio
     return out
 
 
-def answered_before(conn: Connection, account_ids: Sequence[str], period: Period, label_versions: dict[str, str],
-                    inbox_cutoff: datetime | None) -> dict[str, int]:
-    """Per account: requests/questions older than the inbox cutoff that have an official reply (any time)."""
-    if not account_ids or "comment_type" not in label_versions or inbox_cutoff is None:
-        return {}
-    reply = comments.alias("reply")
-    lab = labels.alias("l_ctype")
-    answered = (select(reply.c.id).where(reply.c.platform == comments.c.platform,
-                                         reply.c.parent_platform_id == comments.c.platform_id,
-                                         reply.c.is_official_reply.is_(True)).exists())
-    stmt = (select(posts.c.account_id, func.count())
-            .select_from(comments.join(posts, posts.c.id == comments.c.post_id)
-                         .join(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
-                                         lab.c.analyzer == "comment_type",
-                                         lab.c.version == label_versions["comment_type"])))
-            .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
-                   comments.c.published_utc < inbox_cutoff, comments.c.is_official_reply.is_(False),
-                   lab.c.value.in_(["request", "question"]), answered)
-            .group_by(posts.c.account_id))
-    return {r[0]: int(r[1]) for r in conn.execute(stmt)}
-
-
-def comment_examples(conn: Connection, pairs: Sequence[tuple[str, str]], period: Period,
-                     label_versions: dict[str, str], pool: int) -> list[dict[str, Any]]:
-    """Up to ``pool`` citizen comments per (account, topic) pair, most liked first, with their texts."""
-    if not pairs or "topic" not in label_versions:
-        return []
-    lab = labels.alias("l_topic")
-    wanted = or_(*[and_(posts.c.account_id == a, lab.c.value == t) for a, t in pairs])
-    rn = func.row_number().over(partition_by=(posts.c.account_id, lab.c.value),
-                                order_by=(func.coalesce(comments.c.likes, 0).desc(), comments.c.id)).label("rn")
-    inner = (select(posts.c.account_id, lab.c.value.label("topic"), comments.c.id, comments.c.text,
-                    comments.c.likes, comments.c.published_utc, rn)
-             .select_from(comments.join(posts, posts.c.id == comments.c.post_id)
-                          .join(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
-                                          lab.c.analyzer == "topic", lab.c.version == label_versions["topic"])))
-             .where(posts.c.account_id.in_(sorted({a for a, _ in pairs})), wanted,
-                    _within(comments.c.published_utc, period), comments.c.is_official_reply.is_(False),
-                    comments.c.text.is_not(None))
-             .subquery())
-    stmt = select(inner).where(inner.c.rn <= pool)
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+def comment_texts(conn: Connection, comment_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """id, text, likes of the given comments (primary-key lookups, in chunks)."""
+    ids = sorted(set(comment_ids))
+    out = []
+    for i in range(0, len(ids), 900):
+        out += [{"id": r[0], "text": r[1], "likes": r[2]} for r in conn.execute(
+            select(comments.c.id, comments.c.text, comments.c.likes).where(comments.c.id.in_(ids[i:i + 900]))).all()]
+    return out
 
 
 def mention_counts(conn: Connection, period: Period) -> list[dict[str, Any]]:
-    """Tags and mentions in posts of the period, per (platform, handle_key, platform_id), with the posting accounts."""
+    """Posts of the period that tag or mention an account, per (platform, handle_key, platform_id, posting account)."""
     stmt = (select(post_mentions.c.platform, post_mentions.c.handle_key, post_mentions.c.platform_id,
-                   posts.c.account_id, func.count().label("n"))
+                   posts.c.account_id, func.count(func.distinct(posts.c.id)).label("n"))
             .select_from(post_mentions.join(posts, posts.c.id == post_mentions.c.post_id))
             .where(_within(posts.c.published_utc, period))
             .group_by(post_mentions.c.platform, post_mentions.c.handle_key, post_mentions.c.platform_id,
                       posts.c.account_id))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return [dict(r) for r in conn.execute(stmt).mappings().all()]
 
 
 def follower_rows(conn: Connection, account_ids: Sequence[str], period: Period) -> list[dict[str, Any]]:
