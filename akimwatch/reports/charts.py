@@ -22,7 +22,7 @@ PLATFORM_COLORS = {"instagram": "#c2185b", "facebook": "#1f5fa8", "x": "#222222"
                    "vk": "#4c75a3", "youtube": "#d32f2f"}
 INK, MUTED, GRID, ACCENT, CITIZEN = "#1b1b1b", "#6b6b6b", "#e3e3e3", "#b3261e", "#0b6e69"
 # Sequential scale for the score map (light to dark teal), and the colour for «no data».
-SCALE = ["#e6f2f1", "#b7dcd8", "#7cc0b9", "#3f9f96", "#0b6e69", "#064a46"]
+SCALE = ["#d7ebe8", "#9fd0c9", "#5fb0a6", "#2a8a80", "#0b5f5a"]
 NO_DATA = "#f1efe9"
 FONT = "'PT Sans','Helvetica Neue',Arial,'Liberation Sans','DejaVu Sans',sans-serif"
 
@@ -181,7 +181,7 @@ def _project(lon: float, lat: float) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=1)
-def _projected() -> tuple[tuple[tuple[str, str], ...], tuple[float, float, float, float]]:
+def _projected() -> tuple[tuple[tuple[str, str, tuple[float, float]], ...], tuple[float, float, float, float]]:
     paths = []
     xs, ys = [], []
     for f in regions_geojson()["features"]:
@@ -193,7 +193,8 @@ def _projected() -> tuple[tuple[tuple[str, str], ...], tuple[float, float, float
                     ys.append(y)
     bbox = (min(xs), min(ys), max(xs), max(ys))
     for f in regions_geojson()["features"]:
-        paths.append((f["properties"]["iso"], _path(f["geometry"]["coordinates"], bbox)))
+        coords = f["geometry"]["coordinates"]
+        paths.append((f["properties"]["iso"], _path(coords, bbox), _center(coords, bbox)))
     return tuple(paths), bbox
 
 
@@ -205,7 +206,16 @@ def _xy(lon: float, lat: float, bbox) -> tuple[float, float]:
     sx = (MAP_W - 2 * MAP_PAD) / (bbox[2] - bbox[0])
     sy = (MAP_H - 2 * MAP_PAD - 40) / (bbox[3] - bbox[1])
     s = min(sx, sy)
-    return MAP_PAD + (x - bbox[0]) * s, MAP_PAD + (y - bbox[1]) * s
+    dx = (MAP_W - (bbox[2] - bbox[0]) * s) / 2  # centred horizontally
+    return dx + (x - bbox[0]) * s, MAP_PAD + (y - bbox[1]) * s
+
+
+def _center(multipoly, bbox) -> tuple[float, float]:
+    """Centre of the bounding box of the largest ring (label and city-marker position)."""
+    ring = max((poly[0] for poly in multipoly), key=len)
+    pts = [_xy(lon, lat, bbox) for lon, lat in ring]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
 
 
 def _path(multipoly, bbox) -> str:
@@ -233,19 +243,30 @@ def map_svg(w: Writer, metrics: list[dict[str, Any]]) -> Markup:
             if o.get("score") is not None:
                 best[o["region"]] = max(best.get(o["region"], 0), o["score"])
     paths, _bbox = _projected()
-    body = []
+    body, labels = [], []
     cities = ("KZ-71", "KZ-75", "KZ-79")
-    for iso, d in sorted(paths, key=lambda p: p[0] in cities):
+    for iso, d, (cx, cy) in sorted(paths, key=lambda p: p[0] in cities):
         tip = region_name(w, iso)
         if iso in best:
             tip += f": {w.num(best[iso])} — " + ", ".join(names.get(iso, []))
         elif iso in names:
             tip += ": " + w.raw("not enough data") + " — " + ", ".join(names[iso])
-        stroke = "#ffffff" if iso not in cities else INK
-        body.append(f'<path d="{d}" fill="{score_color(best.get(iso))}" stroke="{stroke}" stroke-width="0.8" '
-                    f'data-region="{iso}"><title>{escape(tip)}</title></path>')
+        fill = score_color(best.get(iso))
+        if iso in cities:  # a city is a few pixels wide: a marker in the region's colour, ringed
+            body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{fill}" stroke="{INK}" stroke-width="1.2" '
+                        f'data-region="{iso}"><title>{escape(tip)}</title></circle>')
+        else:
+            body.append(f'<path d="{d}" fill="{fill}" stroke="#ffffff" stroke-width="0.8" '
+                        f'data-region="{iso}"><title>{escape(tip)}</title></path>')
+        if iso in best:
+            dark = SCALE.index(fill) >= 3
+            if iso in cities:  # beside the marker, so it does not cover the surrounding region's label
+                labels.append(_t(cx + 9, cy + 4, w.num(best[iso]), "start", 10.5, INK, "bold"))
+            else:
+                labels.append(_t(cx, cy + 4, w.num(best[iso]), "middle", 10.5, "#ffffff" if dark else INK, "bold"))
+    body += labels
     # Legend
-    lx, ly = 20, MAP_H - 26
+    lx, ly = (MAP_W - len(SCALE) * 44) / 2 - 60, MAP_H - 26
     body.append(_t(lx, ly - 6, w.raw("Composite score, best official of the region"), size=10, fill=MUTED))
     for i, color in enumerate(SCALE):
         body.append(f'<rect x="{lx + i * 44}" y="{ly}" width="44" height="10" fill="{color}"/>')

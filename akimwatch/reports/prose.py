@@ -142,6 +142,15 @@ def key_findings(w: Writer, metrics: list[dict[str, Any]]) -> list[Any]:
         out.append(w.join([w.n_("Citizens left {n} comment under the akims' posts;",
                                 "Citizens left {n} comments under the akims' posts;", total),
                            w.n_("{n} of them got no answer.", "{n} of them got no answer.", total - replied)]))
+    topics: dict[str, int] = {}
+    for o in metrics:
+        for t in o.get("top_topics") or []:
+            if t["topic"] not in ("none", "not labelled"):
+                topics[t["topic"]] = topics.get(t["topic"], 0) + t["comments"]
+    if topics:
+        top = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        items = [w._("{topic} ({count})", topic=topic_name(w, t), count=w.num(n)) for t, n in top]
+        out.append(w._("Citizens write most about {topics}.", topics=safe(w.listing(items))))
     active = [o for o in metrics if o["posts"]]
     if active:
         top = max(active, key=lambda o: o["posts_per_week"] or 0)
@@ -321,6 +330,8 @@ def _answers_para(w: Writer, o: dict[str, Any], data: dict[str, Any]) -> Any:
     posts_acted = [a for a in acted if a["kind"] == "post"]
     promises = [a for a in acted if a["kind"] == "reply_promise"]
     links = data.get("post_links", {})
+    if posts_acted and not o["official_replies"]:
+        parts.append(w._("Despite the lack of answers in the comments, the akim pays attention to the issues raised."))
     for a in posts_acted[:3]:
         link = links.get(a["post_id"], {})
         parts.append(w.n_("Citizens raised {topic} ({n} comment), and {days} later the akim posted about it: {post}.",
