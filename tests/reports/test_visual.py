@@ -14,14 +14,23 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
+from akimwatch.reports.charts import SCALE
 from akimwatch.reports.render import render_report
 
 from .conftest import LANGS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 PDFTOPPM = shutil.which("pdftoppm")
+# Screenshots are kept for people to look at (gitignored): test-artifacts/reports/, or $AKIMWATCH_KEEP_SCREENSHOTS.
+ARTIFACTS = Path(os.environ.get("AKIMWATCH_KEEP_SCREENSHOTS")
+                 or Path(__file__).resolve().parents[2] / "test-artifacts" / "reports")
 PLATFORM_RGB = {"instagram": (0xC2, 0x18, 0x5B), "facebook": (0x1F, 0x5F, 0xA8)}
-TEAL = (0x0B, 0x6E, 0x69)
+TEAL = (0x0B, 0x6E, 0x69)  # the replies bars
+MAP_RGB = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in SCALE]  # the score scale of the map
+
+
+def _has_map(im: Image.Image, tol: int = 12, min_pixels: int = 50) -> bool:
+    return sum(_has_color(im, rgb, tol, min_pixels) for rgb in MAP_RGB) >= 2
 
 
 def _need(tool: str | None, name: str) -> str:
@@ -58,15 +67,13 @@ def test_html_renders_in_headless_chromium(outputs, lang, tmp_path):
     assert im.size == (1280, 4000)
     assert _variance(im) > 500, "page is blank"
     # Top of the page: the title page with the map (teal regions); further down the weekly charts.
-    assert _has_color(im.crop((0, 0, 1280, 1400)), TEAL), "map not drawn"
+    assert _has_map(im.crop((0, 0, 1280, 1400))), "map not drawn"
     assert _has_color(im.crop((0, 1400, 1280, 4000)), TEAL), "replies chart not drawn"
     # Every 500-px band of the page has content (no half-empty render).
     for top in range(0, 4000, 500):
         assert _variance(im.crop((200, top, 1080, top + 500))) > 50, f"blank band at {top}px"
-    keep = os.environ.get("AKIMWATCH_KEEP_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp_path / f"report-{lang}.png", Path(keep) / f"report-{lang}.png")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / f"report-{lang}.png", ARTIFACTS / f"report-{lang}.png")
 
 
 @pytest.mark.browser
@@ -76,9 +83,8 @@ def test_whole_html_report_renders_its_charts(outputs, tmp_path):
     tall = screenshot(outputs[(lang, "html")], tmp_path / f"report-{lang}-full.png", height=16000)
     assert _has_color(tall, PLATFORM_RGB["instagram"], min_pixels=5000)
     assert _has_color(tall, PLATFORM_RGB["facebook"], min_pixels=1000)
-    keep = os.environ.get("AKIMWATCH_KEEP_SCREENSHOTS")
-    if keep:
-        shutil.copy(tmp_path / f"report-{lang}-full.png", Path(keep) / f"report-{lang}-full.png")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / f"report-{lang}-full.png", ARTIFACTS / f"report-{lang}-full.png")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -93,7 +99,10 @@ def test_pdf_is_paginated_with_contents_and_charts(demo_engine, report_data, lan
     assert len(pages) >= 17
     for p in pages:
         assert _variance(Image.open(p)) > 20, f"{p.name} is blank"
-    assert _has_color(Image.open(pages[0]), TEAL, tol=20, min_pixels=20), "map missing on the title page"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for i in (0, 1, 3, 4):
+        shutil.copy(pages[i], ARTIFACTS / f"report-{lang}-pdf-page{i + 1}.png")
+    assert _has_map(Image.open(pages[0]), tol=20, min_pixels=20), "map missing on the title page"
     official_pages = [Image.open(p) for p in pages[4:]]
     assert sum(_has_color(im, PLATFORM_RGB["instagram"], tol=25, min_pixels=10) for im in official_pages) >= 8
     pdftotext = shutil.which("pdftotext")
