@@ -258,8 +258,8 @@ def _rhythm_para(w: Writer, o: dict[str, Any]) -> Any:
                        for s in (a.get("repost_sources") or [])[:4]]
             listed = w.listing(sources) or w.raw("unknown sources")
             share = w.pct(a.get("repost_share"))
-            parts.append(w.n_("In {platform} {n} post is a repost ({share}), mostly from {sources}.",
-                              "In {platform} {n} posts are reposts ({share}), mostly from {sources}.", a["reposts"],
+            parts.append(w.n_("On {platform} {n} post is a repost ({share}), mostly from {sources}.",
+                              "On {platform} {n} posts are reposts ({share}), mostly from {sources}.", a["reposts"],
                               platform=platform_name(a["platform"]), share=share, sources=safe(listed)))
     v = o["voice"]
     counts = v.get("counts") or {}
