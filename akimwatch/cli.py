@@ -188,6 +188,14 @@ def demo(dir: Annotated[Path, typer.Option(
               f"{c['official_replies']:,} official replies", highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path)
+    out.print(f"report: {_demo_report(result)}", highlight=False)
+
+
+def _demo_report(result) -> Path:
+    """The demo's HTML report (ru), written again now that the comments carry labels (topics, types)."""
+    from akimwatch.reports import render_report
+
+    return render_report(_engine(str(result.db_path)), lang="ru", fmt="html", out=result.report_path)
 
 
 def _demo_rank(out: Console, db_path: Path) -> None:
@@ -266,6 +274,32 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
     data = _metrics(db, period, official, config)
     render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
 
+
+# --- reports (akimwatch/reports) ---------------------------------------------------------------------------------
+
+@app.command("report")
+def report(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+           lang: Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")] = "ru",
+           format: Annotated[str, typer.Option("--format", help="html, pdf, md or json.")] = "html",
+           out: Annotated[Path | None, typer.Option("--out", help="Output file or folder (default report.<format>).")] = None,
+           config: ConfigOption = None) -> None:
+    """The article from data: title page, ranking, a section per official, charts, map, methodology."""
+    from akimwatch.config import load_config
+    from akimwatch.metrics import parse_period
+    from akimwatch.reports import ReportError, render_report
+
+    try:
+        cfg = load_config(config)
+        prd = parse_period(period)
+        with err.status("writing the report…"):
+            path = render_report(_engine(db), prd, official or None, lang, format, out, config=cfg)
+    except (ValueError, ReportError) as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"report: {path}", highlight=False)
 
 
 # -- live collection (akimwatch.harvest) ------------------------------------------------------------
