@@ -245,34 +245,53 @@ def _metrics(db: str | None, period: str | None, official: list[str] | None, con
         raise typer.Exit(2) from None
 
 
+LangOption = Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")]
+
+
 @app.command("metrics")
 def metrics(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
             format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
-            config: ConfigOption = None) -> None:
+            config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
     from akimwatch.metrics.render import render_csv, render_metrics_table
+    from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
         err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
         raise typer.Exit(2)
     data = _metrics(db, period, official, config)
+    demo = is_demo_store(_engine(db))
+    if demo:  # outputs from the synthetic demo say so, in every format
+        for o in data:
+            o["demo_data"] = True
     if format == "json":
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif format == "csv":
         sys.stdout.write(render_csv(data))
     else:
-        render_metrics_table(console if console.is_terminal else Console(width=200), data)
+        render_metrics_table(console if console.is_terminal else Console(width=200), data, _lang(lang), demo=demo)
 
 
 @app.command("rank")
 def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
-         config: ConfigOption = None) -> None:
+         config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
+    from akimwatch.config import load_config
     from akimwatch.metrics.render import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
     data = _metrics(db, period, official, config)
-    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
+    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)),
+                      lang=_lang(lang), config=load_config(config))
+
+
+def _lang(lang: str) -> str:
+    from akimwatch.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        err.print(f"error --lang must be one of {', '.join(LANGUAGES)} (got {lang!r})", markup=False, highlight=False)
+        raise typer.Exit(2)
+    return lang
 
 
 # --- reports (akimwatch/reports) ---------------------------------------------------------------------------------

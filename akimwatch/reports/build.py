@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from akimwatch.metrics.explain import COMPONENT_MSG, STATUS_MSG
 from akimwatch.reports import charts
 from akimwatch.reports.methodology import methodology_model
 from akimwatch.reports.prose import (
-    COMPONENT_MSG,
-    STATUS_MSG,
     key_findings,
     name_of,
     official_text,

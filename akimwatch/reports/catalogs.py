@@ -41,7 +41,8 @@ def extract():
     from babel.messages.extract import extract_from_dir
 
     cat = Catalog(domain=DOMAIN)
-    method_map = [("**/reports/**.py", "python"), ("**/reports/templates/**.j2", "jinja2.ext:babel_extract")]
+    method_map = [("**/reports/**.py", "python"), ("**/metrics/**.py", "python"),
+                  ("**/reports/templates/**.j2", "jinja2.ext:babel_extract")]
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PACKAGE), method_map=method_map, keywords=KEYWORDS,
             options_map={"**/reports/templates/**.j2": {"extensions": ""}}):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from akimwatch.metrics.explain import STATUS_MSG, explain_rank
 from akimwatch.reports.writer import N_, Link, Quote, Strong, Writer, safe
 
 PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X (Twitter)", "telegram": "Telegram",
@@ -23,10 +24,6 @@ REGION_EN = {
     "KZ-62": N_("Ulytau Region"), "KZ-63": N_("East Kazakhstan Region"), "KZ-71": N_("Astana"), "KZ-75": N_("Almaty"),
     "KZ-79": N_("Shymkent"),
 }
-COMPONENT_MSG = {"activity": N_("activity"), "responsiveness": N_("replies to citizens"), "action": N_("agenda and action"),
-                 "personal_voice": N_("personal voice"), "engagement": N_("engagement per follower")}
-STATUS_MSG = {"active": N_("active"), "irregular": N_("irregular"), "dormant": N_("dormant"), "inactive": N_("inactive"),
-              "tagged_only": N_("only tagged by others"), "no_account": N_("no account")}
 TOPIC_MSG = {
     "roads_traffic": N_("roads and traffic"), "public_transport": N_("public transport"), "utilities": N_("utilities"),
     "gas": N_("gas supply"), "greening_parks": N_("parks and greening"), "waste_sanitation": N_("waste and cleanliness"),
@@ -86,28 +83,8 @@ def _dt(v: str | None) -> datetime | None:
 # --- ranking ---------------------------------------------------------------------------------------------------
 
 def why(w: Writer, o: dict[str, Any], cfg: dict[str, Any]) -> Any:
-    """The short «why» of a place, from the components and weights (the metrics' own text is Russian only)."""
-    r = cfg["ranking"]
-    if o.get("rank_state") != "ranked":
-        reasons = []
-        posts = o["activity"]["posts"]
-        if posts < r["min_posts"]:
-            reasons.append(w.n_("{n} own post in the period (at least {min} needed)",
-                                "{n} own posts in the period (at least {min} needed)", posts, min=r["min_posts"]))
-        if not reasons:
-            reasons.append(w._("no component has enough data"))
-        return w._("not enough data: {reasons}", reasons=safe(w.join(reasons, "; ")))
-    weights = {k: float(v) for k, v in r["weights"].items() if float(v) > 0}
-    comp = o.get("components") or {}
-    usable = {k: v for k, v in weights.items() if comp.get(k) is not None}
-    total = sum(usable.values()) or 1.0
-    parts = [w._("{component} {score} (weight {weight})", component=w.raw(COMPONENT_MSG[k]),
-                 score=w.num(round(comp[k])), weight=w.pct(v / total))
-             for k, v in sorted(usable.items(), key=lambda kv: -comp[kv[0]] * kv[1])]
-    missing = [w.raw(COMPONENT_MSG[k]) for k in weights if comp.get(k) is None]
-    if missing:
-        parts.append(w._("no data: {components}", components=", ".join(missing)))
-    return w.join(parts, "; ")
+    """The short «why» of a place (one wording with `akimwatch rank`)."""
+    return explain_rank(w, o, cfg)
 
 
 # --- key findings ----------------------------------------------------------------------------------------------
