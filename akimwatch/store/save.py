@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -36,8 +37,9 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=65536)
 def handle_key(handle: str | None) -> str | None:
-    """Handles compare case-insensitively and without a leading @."""
+    """Handles compare case-insensitively and without a leading @ (cached: authors repeat)."""
     if not handle:
         return None
     return handle.strip().lstrip("@").lower() or None
@@ -55,15 +57,21 @@ def _sqlite_ts(value: datetime | None) -> str | None:
     """A timestamp as SQLAlchemy's SQLite DateTime stores it: naive UTC text with microseconds."""
     if value is None:
         return None
-    if value.tzinfo is not None:
-        if value.tzinfo is not UTC:
-            value = value.astimezone(UTC)
-        value = value.replace(tzinfo=None)
-    return value.isoformat(" ", "microseconds")
+    if value.tzinfo is not None and value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def bulk_insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
-    """Insert many new rows fast.
+    """Insert many new rows (dicts with the same keys) fast; see ``bulk_insert_tuples``."""
+    if rows:
+        cols = tuple(rows[0])
+        bulk_insert_tuples(conn, table, cols, [tuple(r.values()) for r in rows])
+
+
+def bulk_insert_tuples(conn: Connection, table, cols: tuple[str, ...], rows: list, *,
+                       sqlite_ready: bool = False) -> None:
+    """Insert many new rows given as tuples in ``cols`` order.
 
     On SQLite the statement is compiled once per column set and rows go straight to
     ``executemany`` with values converted exactly as SQLAlchemy's SQLite types store them
@@ -73,9 +81,8 @@ def bulk_insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), rows)
+        conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
         return
-    cols = tuple(rows[0])
     plan = _INSERT_PLANS.get((table.name, cols))
     if plan is None:
         sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -83,10 +90,14 @@ def bulk_insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
         bool_pos = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, Boolean)]
         plan = _INSERT_PLANS[(table.name, cols)] = (sql, ts_pos, bool_pos)
     sql, ts_pos, bool_pos = plan
+    if sqlite_ready:  # the caller already wrote timestamps as text and booleans as 0/1
+        ts_pos, bool_pos = [], []
     memo: dict[int, str | None] = {}
     converted = []
-    for row in rows:
-        values = list(row.values())
+    if not ts_pos and not bool_pos:
+        converted = rows
+    for row in rows if converted is not rows else ():
+        values = list(row)
         for i in ts_pos:
             v = values[i]
             key = id(v)
@@ -99,8 +110,12 @@ def bulk_insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
         for i in bool_pos:
             if values[i] is not None:
                 values[i] = int(values[i])
-        converted.append(tuple(values))
-    conn.exec_driver_sql(sql, converted)
+        converted.append(values)
+    cursor = conn.connection.cursor()  # the transaction's own DBAPI connection: same transaction
+    try:
+        cursor.executemany(sql, converted)
+    finally:
+        cursor.close()
 
 
 def dump_raw(raw: Any) -> str | None:
@@ -195,40 +210,57 @@ class UnknownAccountError(Exception):
                          "(--strict); add it to the registry or pass --account")
 
 
-def official_identities(conn: Connection) -> dict[str, set[str]]:
-    """account id → identities (``id:<platform id>`` / ``h:<handle>``) whose comments are official replies.
+class Identities:
+    """Platform ids and handle keys whose comments under an account's posts are official replies."""
+
+    __slots__ = ("handles", "ids")
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.handles: set[str] = set()
+
+    def update(self, other: Identities) -> None:
+        self.ids |= other.ids
+        self.handles |= other.handles
+
+    def matches(self, platform_id: str | None, handle: str | None) -> bool:
+        return (platform_id is not None and platform_id in self.ids) or (
+            handle is not None and handle_key(handle) in self.handles)
+
+
+NO_IDENTITIES = Identities()
+
+
+def official_identities(conn: Connection) -> dict[str, Identities]:
+    """account id → who answers officially under its posts.
 
     The account itself, every account of the same official, and accounts linked to it.
     """
     rows = conn.execute(select(accounts.c.id, accounts.c.official_id, accounts.c.platform_id,
                                accounts.c.handle_key)).all()
-    own: dict[str, set[str]] = {}
-    by_official: dict[str, set[str]] = {}
+    own: dict[str, Identities] = {}
+    by_official: dict[str, Identities] = {}
     for r in rows:
-        ids = set()
+        ident = Identities()
         if r.platform_id:
-            ids.add(f"id:{r.platform_id}")
+            ident.ids.add(r.platform_id)
         if r.handle_key:
-            ids.add(f"h:{r.handle_key}")
-        own[r.id] = ids
+            ident.handles.add(r.handle_key)
+        own[r.id] = ident
         if r.official_id:
-            by_official.setdefault(r.official_id, set()).update(ids)
-    links: dict[str, set[str]] = {}
+            by_official.setdefault(r.official_id, Identities()).update(ident)
+    links: dict[str, Identities] = {}
     for link in conn.execute(select(account_links.c.account_id, account_links.c.linked_account_id)):
-        links.setdefault(link.account_id, set()).update(own.get(link.linked_account_id, ()))
-    result: dict[str, set[str]] = {}
+        links.setdefault(link.account_id, Identities()).update(own.get(link.linked_account_id, NO_IDENTITIES))
+    result: dict[str, Identities] = {}
     for r in rows:
-        ids = set(own[r.id])
+        ident = Identities()
+        ident.update(own[r.id])
         if r.official_id:
-            ids |= by_official[r.official_id]
-        ids |= links.get(r.id, set())
-        result[r.id] = ids
+            ident.update(by_official[r.official_id])
+        ident.update(links.get(r.id, NO_IDENTITIES))
+        result[r.id] = ident
     return result
-
-
-def author_identities(ref: AccountRef) -> tuple[str | None, str | None]:
-    return (f"id:{ref.platform_id}" if ref.platform_id else None,
-            f"h:{handle_key(ref.handle)}" if handle_key(ref.handle) else None)
 
 
 @dataclass
@@ -263,6 +295,11 @@ class SaveCounts:
         }
 
 
+COMMENT_COLUMNS = ("platform", "platform_id", "post_platform_id", "post_id", "parent_platform_id",
+                   "author_platform_id", "author_handle", "author_name", "is_official_reply", "text",
+                   "published_utc", "likes", "version", "first_seen_utc", "updated_utc", "import_run_id", "raw")
+
+
 class RecordSaver:
     """Buffers records and writes them in batches on one connection (one transaction)."""
 
@@ -276,7 +313,7 @@ class RecordSaver:
         self._posts: dict[str, PostRecord] = {}
         self._comments: dict[str, CommentRecord] = {}
         self._followers: list[FollowerRecord] = []
-        self._identities: dict[str, set[str]] | None = None
+        self._identities: dict[str, Identities] | None = None
         self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
         self._official_keys: Counter[str] = Counter()
 
@@ -387,10 +424,10 @@ class RecordSaver:
             self.counts.mentions += len(unique)
 
     # -- comments -------------------------------------------------------------------------
-    def _identities_for(self, account_id: str) -> set[str]:
+    def _identities_for(self, account_id: str) -> Identities:
         if self._identities is None:
             self._identities = official_identities(self.conn)
-        return self._identities.get(account_id, set())
+        return self._identities.get(account_id, NO_IDENTITIES)
 
     def _post_of(self, platform: str, post_pids: set[str]) -> None:
         missing = [p for p in post_pids if (platform, p) not in self._post_cache]
@@ -405,9 +442,7 @@ class RecordSaver:
             return rec.is_official_reply
         if post is None:
             return False
-        ident = self._identities_for(post[1])
-        by_id, by_handle = author_identities(rec.author)
-        return (by_id in ident) or (by_handle in ident)
+        return self._identities_for(post[1]).matches(rec.author.platform_id, rec.author.handle)
 
     def _flush_comments(self) -> None:
         if not self._comments:
@@ -432,21 +467,21 @@ class RecordSaver:
                     .where(comments.c.platform == platform, comments.c.platform_id.in_(chunk))):
                 existing[row.platform_id] = row
         new_rows, changed = [], []
+        # SQLite gets its stored forms straight away (text timestamps, 0/1): one pass over the rows.
+        lite = self.conn.dialect.name == "sqlite"
+        now = _sqlite_ts(self.now) if lite else self.now
         for rec in recs:
             post = self._post_cache.get((platform, rec.post_platform_id))
             official = self._is_official(rec, post)
             old = existing.get(rec.platform_id)
             if old is None:
-                new_rows.append({
-                    "platform": platform, "platform_id": rec.platform_id,
-                    "post_platform_id": rec.post_platform_id, "post_id": post[0] if post else None,
-                    "parent_platform_id": rec.parent_platform_id,
-                    "author_platform_id": rec.author.platform_id, "author_handle": rec.author.handle,
-                    "author_name": rec.author.name, "is_official_reply": official, "text": rec.text,
-                    "published_utc": rec.published_utc, "likes": rec.likes, "version": 1,
-                    "first_seen_utc": self.now, "updated_utc": self.now, "import_run_id": self.run_id,
-                    "raw": dump_raw(rec.raw),
-                })
+                author = rec.author
+                new_rows.append((
+                    platform, rec.platform_id, rec.post_platform_id, post[0] if post else None,
+                    rec.parent_platform_id, author.platform_id, author.handle, author.name,
+                    int(official) if lite else official, rec.text,
+                    _sqlite_ts(rec.published_utc) if lite else rec.published_utc, rec.likes, 1, now, now,
+                    self.run_id, dump_raw(rec.raw)))
                 self.counts.comments_new += 1
                 self.counts.official_replies += official
             elif (old.text or "") != (rec.text or ""):
@@ -463,7 +498,7 @@ class RecordSaver:
                     self.conn.execute(update(comments).where(comments.c.id == old.id).values(likes=rec.likes))
                 self.counts.comments_unchanged += 1
                 self.counts.official_replies += old.is_official_reply
-        bulk_insert(self.conn, comments, new_rows)
+        bulk_insert_tuples(self.conn, comments, COMMENT_COLUMNS, new_rows, sqlite_ready=lite)
         if changed:
             self.conn.execute(
                 update(comments).where(comments.c.id == bindparam("b_id"))
@@ -519,9 +554,7 @@ def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -
         query = query.where(or_(comments.c.import_run_id == run_id, posts.c.import_run_id == run_id))
     flips_on, flips_off = [], []
     for row in conn.execute(query):
-        ident = identities.get(row.account_id, set())
-        official = (row.author_platform_id is not None and f"id:{row.author_platform_id}" in ident) or (
-            handle_key(row.author_handle) is not None and f"h:{handle_key(row.author_handle)}" in ident)
+        official = identities.get(row.account_id, NO_IDENTITIES).matches(row.author_platform_id, row.author_handle)
         if official and not row.is_official_reply:
             flips_on.append({"b_id": row.id})
         elif not official and row.is_official_reply:

@@ -22,3 +22,14 @@ def test_migrations_match_the_declared_schema(store):
     if store.dialect.name == "sqlite":  # the PostgreSQL-only covering index is expected to be absent
         diff = [d for d in diff if not (d[0] == "add_index" and d[1].name == "ix_labels_item_covering")]
     assert diff == []
+
+
+def test_head_revision_constant_matches_alembic(store):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from akimwatch.store.engine import HEAD_REVISION, MIGRATIONS_DIR, current_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION == current_revision(store)
