@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, DBAPIError
 
 from akimwatch.i18n import normalize_lang
 from akimwatch.web.config import WebConfig
@@ -83,6 +84,9 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
         if len(scope.get("query_string", b"")) > MAX_QUERY or len(scope["path"]) > 1000:
             return JSONResponse({"detail": "request line too long"}, status_code=414)
         path = scope["path"]
+        raw_qs = scope.get("query_string", b"").lower()
+        if b"%00" in raw_qs or b"\x00" in raw_qs or "\x00" in path:
+            return _error(request, 400, "NUL characters are not allowed in parameters")
         # /api/v1/<list>.csv is the same list as ?format=csv
         if path.startswith("/api/v1/") and path.endswith(".csv"):
             scope["path"] = path[:-4]
@@ -116,6 +120,13 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
             loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path"))
             problems.append(f"{loc}: {e.get('msg')}")
         return _error(request, 400, "; ".join(problems) or "invalid parameters")
+
+    @app.exception_handler(DBAPIError)
+    async def db_error(request: Request, exc: DBAPIError):
+        if isinstance(exc, DataError) or isinstance(getattr(exc, "orig", None), ValueError):
+            return _error(request, 400, "a parameter has a value the database cannot take")
+        log.exception("database error on %s", request.url.path)
+        return _error(request, 500, "internal error; the incident is logged")
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):

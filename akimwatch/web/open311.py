@@ -333,6 +333,8 @@ async def request_create(request: Request, fmt: str):
 @_wrap
 def _create(request: Request, fmt: str, form: dict[str, str]):
     fmt = _check_format(fmt)
+    if any("\x00" in v for v in form.values()):
+        raise Open311Error(400, "NUL characters are not allowed")
     jid = form.get("jurisdiction_id")
     if jid and jid != request.app.state.config.jurisdiction_id:
         raise Open311Error(404, "jurisdiction_id not found")

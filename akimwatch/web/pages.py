@@ -238,6 +238,8 @@ def login(request: Request, username: Annotated[str, Form(max_length=100)] = "",
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return RedirectResponse("/login?error=csrf", status_code=303)
+    if "\x00" in username + password:
+        raise HTTPException(400, "NUL characters are not allowed")
     limiter = request.app.state.limiter
     client = request.client.host if request.client else "?"
     keys = (f"ip:{client}", f"user:{username.lower()}")
