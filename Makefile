@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test system-deps lint bench bench-web serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,7 +21,11 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/akimwatch demo --dir $(DEMO_DIR)
 
-test: install-test
+# Debian chromium for the browser tests (driven by Playwright; never `playwright install`).
+system-deps:
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+
+test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -30,6 +34,12 @@ lint: install-test
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+
+bench-web: install
+	$(BIN)/python benchmarks/web.py
+
+serve: install
+	$(BIN)/akimwatch serve
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
