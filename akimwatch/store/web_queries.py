@@ -34,6 +34,23 @@ TOPICS = ("roads_traffic", "public_transport", "utilities", "gas", "greening_par
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def open_pooled_store(db=None):
+    """The store for a long-running web server: like ``open_store`` but SQLite connections are pooled
+    (one per worker thread, reused) instead of opened per use."""
+    from sqlalchemy import create_engine, event
+
+    from akimwatch.store.engine import _sqlite_pragmas, ensure_schema, resolve_db_url
+
+    url = resolve_db_url(db)
+    if not url.startswith("sqlite"):
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    else:
+        engine = create_engine(url, pool_size=48, max_overflow=16, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    ensure_schema(engine)
+    return engine
+
+
 def utc(value: datetime | None) -> datetime | None:
     return to_utc(value) if value is not None else None
 

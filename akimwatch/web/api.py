@@ -317,6 +317,7 @@ def request_update(request: Request, p: Reader, request_id: int,
         raise HTTPException(404, "no such request") from None
     except web_inbox.WorkflowError as exc:
         raise HTTPException(409, str(exc)) from None
+    request.app.state.cache.invalidate()
     with _conn(request) as conn:
         item = web_inbox.get_request(conn, request_id, now=now_utc())
     item["changed"] = sorted(k for k in changed if k != "answered_utc")
@@ -339,4 +340,6 @@ def request_create(request: Request, p: Reader, body: Annotated[dict[str, Any], 
                                        official_id=official_id, address=None, lat=None, lon=None,
                                        requester=None, source="manual", actor=who.actor, now=now_utc(),
                                        sla_hours=request.app.state.config.service_level_hours)
-        return web_inbox.get_request(conn, rid, now=now_utc())
+        item = web_inbox.get_request(conn, rid, now=now_utc())
+    request.app.state.cache.invalidate()
+    return item

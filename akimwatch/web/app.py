@@ -44,6 +44,8 @@ def run_sync(app: FastAPI) -> dict[str, int] | None:
         except Exception:  # noqa: BLE001 - the site keeps serving; the next run retries
             log.exception("inbox sync failed")
             return None
+    if result["created"] or result["answered"]:
+        app.state.cache.invalidate()
     return result
 
 
@@ -78,29 +80,7 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(config.login_attempts, config.login_window_seconds)
     app.state.sync_lock = threading.Lock()
 
-    @app.middleware("http")
-    async def frame(request: Request, call_next):
-        scope = request.scope
-        if len(scope.get("query_string", b"")) > MAX_QUERY or len(scope["path"]) > 1000:
-            return JSONResponse({"detail": "request line too long"}, status_code=414)
-        path = scope["path"]
-        raw_qs = scope.get("query_string", b"").lower()
-        if b"%00" in raw_qs or b"\x00" in raw_qs or "\x00" in path:
-            return _error(request, 400, "NUL characters are not allowed in parameters")
-        # /api/v1/<list>.csv is the same list as ?format=csv
-        if path.startswith("/api/v1/") and path.endswith(".csv"):
-            scope["path"] = path[:-4]
-            qs = scope.get("query_string", b"")
-            scope["query_string"] = (qs + b"&" if qs else b"") + b"format=csv"
-        lang_param = request.query_params.get("lang")
-        request.state.lang = normalize_lang(lang_param or request.cookies.get(LANG_COOKIE))
-        response = await call_next(request)
-        if lang_param and normalize_lang(lang_param) == lang_param:
-            response.set_cookie(LANG_COOKIE, lang_param, max_age=365 * 86400, samesite="lax",
-                                httponly=True, secure=config.secure_cookies)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        return response
+    app.add_middleware(FrameMiddleware, secure_cookies=config.secure_cookies)
 
     from akimwatch.web import api, open311, pages
 
@@ -134,6 +114,62 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
         return _error(request, 500, "internal error; the incident is logged")
 
     return app
+
+
+class FrameMiddleware:
+    """Pure ASGI (cheaper than BaseHTTPMiddleware): request-line limits, NUL refusal, ``.csv`` aliases of
+    API lists, the language (``?lang=`` sticks in a cookie) and security headers."""
+
+    def __init__(self, app, secure_cookies: bool = False):
+        self.app = app
+        self.secure = secure_cookies
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        qs = scope.get("query_string", b"")
+        path = scope["path"]
+        if len(qs) > MAX_QUERY or len(path) > 1000:
+            return await JSONResponse({"detail": "request line too long"}, status_code=414)(scope, receive, send)
+        low = qs.lower()
+        if b"%00" in low or b"\x00" in low or "\x00" in path:
+            request = Request(scope)
+            request.state.lang = "ru"
+            return await _error(request, 400, "NUL characters are not allowed in parameters")(scope, receive, send)
+        if path.startswith("/api/v1/") and path.endswith(".csv"):
+            scope["path"] = path[:-4]
+            scope["query_string"] = (qs + b"&" if qs else b"") + b"format=csv"
+        lang_param = None
+        cookie_lang = None
+        for part in qs.split(b"&"):
+            if part.startswith(b"lang="):
+                lang_param = part[5:].decode("latin-1")
+        if lang_param is None:
+            for k, v in scope.get("headers", ()):
+                if k == b"cookie" and LANG_COOKIE.encode() in v:
+                    for c in v.decode("latin-1").split(";"):
+                        name, _, value = c.strip().partition("=")
+                        if name == LANG_COOKIE:
+                            cookie_lang = value
+        lang = normalize_lang(lang_param or cookie_lang)
+        scope.setdefault("state", {})["lang"] = lang
+        set_cookie = lang_param is not None and normalize_lang(lang_param) == lang_param
+        extra = self._headers
+        if set_cookie:
+            cookie = f"{LANG_COOKIE}={lang}; Max-Age={365 * 86400}; Path=/; HttpOnly; SameSite=lax"
+            if self.secure:
+                cookie += "; Secure"
+            extra = extra + [(b"set-cookie", cookie.encode())]
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in extra if k == b"set-cookie" or k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _error(request: Request, status: int, detail: str, headers=None) -> Response:

@@ -33,47 +33,77 @@ class SnapshotCache:
         self._guard = threading.Lock()
 
     def fingerprint(self) -> str:
+        """The store fingerprint; when stale it is refreshed in the background (stale-while-revalidate)."""
         now = time.monotonic()
-        if self._fp is None or now - self._fp_at > self.recheck:
+        if self._fp is None:
+            self._refresh_fp()
+        elif now - self._fp_at > self.recheck:
+            self._fp_at = now  # one refresher at a time
+            threading.Thread(target=self._refresh_fp, daemon=True).start()
+        return self._fp  # type: ignore[return-value]
+
+    def _refresh_fp(self) -> None:
+        try:
             with self.engine.connect() as conn:
                 self._fp = q.store_fingerprint(conn)
-            self._fp_at = now
-        return self._fp
+            self._fp_at = time.monotonic()
+        except Exception:  # noqa: BLE001 - keep serving the last known state
+            log.exception("could not read the store fingerprint")
+            if self._fp is None:
+                raise
 
     def invalidate(self) -> None:
         self._fp = None
         self._mem.clear()
 
-    def get(self, key: str, compute: Callable[[Any], Any], *, persist: bool = True) -> Any:
-        fp = self.fingerprint()
+    def get(self, key: str, compute: Callable[[Any], Any], *, persist: bool = True, version: str = "") -> Any:
+        """Cached ``compute(conn)``. An outdated value is served while a fresh one is computed in the
+        background, so a page never waits for a recomputation once it has been computed once.
+        ``version`` adds to the store fingerprint (e.g. a time bucket for figures that age)."""
+        fp = self.fingerprint() + version
         hit = self._mem.get(key)
         if hit and hit[0] == fp:
             return hit[1]
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
+        if hit is not None:
+            if lock.acquire(blocking=False):
+                threading.Thread(target=self._recompute, args=(key, compute, persist, fp, lock), daemon=True).start()
+            return hit[1]
         with lock:
             hit = self._mem.get(key)
             if hit and hit[0] == fp:
                 return hit[1]
-            data = None
+            return self._compute(key, compute, persist, fp)
+
+    def _recompute(self, key, compute, persist, fp, lock) -> None:
+        try:
+            self._compute(key, compute, persist, fp)
+        except Exception:  # noqa: BLE001 - the old value keeps being served
+            log.exception("background recompute of %s failed", key)
+        finally:
+            lock.release()
+
+    def _compute(self, key: str, compute: Callable[[Any], Any], persist: bool, fp: str) -> Any:
+        data = None
+        if persist:
+            with self.engine.connect() as conn:
+                stored_fp, stored = q.read_snapshot(conn, key)
+            if stored_fp == fp:
+                data = stored
+        if data is None:
+            with self.engine.connect() as conn:
+                data = compute(conn)
             if persist:
-                with self.engine.connect() as conn:
-                    stored_fp, stored = q.read_snapshot(conn, key)
-                if stored_fp == fp:
-                    data = stored
-            if data is None:
-                with self.engine.connect() as conn:
-                    data = compute(conn)
-                if persist:
-                    try:
-                        with self.engine.begin() as conn:
-                            q.write_snapshot(conn, key, fp, data, datetime.now(UTC))
-                    except Exception:  # noqa: BLE001 - a failed cache write must not fail the page
-                        log.exception("could not store snapshot %s", key)
-            if len(self._mem) > 2000:
-                self._mem.clear()
-            self._mem[key] = (fp, data)
-            return data
+                try:
+                    with self.engine.begin() as conn:
+                        q.write_snapshot(conn, key, fp, data, datetime.now(UTC))
+                except Exception:  # noqa: BLE001 - a failed cache write must not fail the page
+                    log.exception("could not store snapshot %s", key)
+        if len(self._mem) > 2000:
+            self._mem.clear()
+        self._mem[key] = (fp, data)
+        return data
 
 
 def _metrics_rows(engine: Engine, period: str) -> list[dict[str, Any]] | None:

@@ -254,6 +254,19 @@ def requests_list(request: Request, fmt: str):
     fmt = _check_format(fmt)
     _check_jurisdiction(request)
     _guard(request)
+    p = principal(request)
+    key = f"open311:{fmt}:{_lang(request)}:{p.sees_personal_data}:{request.url.query}"
+    minute = datetime.now().strftime(":%Y%m%d%H%M")
+    body, status, media_type = request.app.state.cache.get(
+        key, lambda _conn: _freeze(_requests_list(request, fmt)), persist=False, version=minute)
+    return Response(body, status_code=status, media_type=media_type)
+
+
+def _freeze(resp: Response) -> tuple[bytes, int, str]:
+    return bytes(resp.body), resp.status_code, resp.media_type
+
+
+def _requests_list(request: Request, fmt: str):
     qp = request.query_params
     now = now_utc()
     ids = None
@@ -375,6 +388,7 @@ def _create(request: Request, fmt: str, form: dict[str, str]):
                                        lat=lat, lon=lon, requester=requester or None, source="open311",
                                        actor=f"api-key:{info['prefix']}", now=now_utc(),
                                        sla_hours=request.app.state.config.service_level_hours)
+    request.app.state.cache.invalidate()
     notice = gettext(_lang(request), "First answer due within {hours} hours",
                      hours=f"{request.app.state.config.service_level_hours:g}")
     return _out(fmt, "service_requests", "request",

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from akimwatch.store import web_auth, web_inbox, web_queries
 from akimwatch.web import data
 from akimwatch.web.api import choice, parse_when
-from akimwatch.web.render import render
+from akimwatch.web.render import cached_page, render
 from akimwatch.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -43,6 +43,10 @@ def _cache(request: Request):
 @router.get("/")
 def overview(request: Request, sort: Str = None, dir: Str = None, region: Str = None):
     require_read(request)
+    return cached_page(request, lambda: _overview(request, sort, dir, region))
+
+
+def _overview(request: Request, sort, dir, region):
     rank = data.ranking(_cache(request), request.app.state.config.metrics_period)
     rows = rank["rows"]
     if region:
@@ -70,6 +74,10 @@ def overview(request: Request, sort: Str = None, dir: Str = None, region: Str = 
 @router.get("/officials/{official_id}")
 def official_page(request: Request, official_id: str):
     require_read(request)
+    return cached_page(request, lambda: _official_page(request, official_id))
+
+
+def _official_page(request: Request, official_id: str):
     if len(official_id) > 200:
         raise HTTPException(404, "no such official")
     rank = data.ranking(_cache(request), request.app.state.config.metrics_period)
@@ -89,6 +97,10 @@ def official_page(request: Request, official_id: str):
 def topics_page(request: Request, region: Str = None, official_id: Str = None, since: Str = None,
                 until: Str = None, topic: Str = None, q: Str = None):
     require_read(request)
+    return cached_page(request, lambda: _topics_page(request, region, official_id, since, until, topic, q))
+
+
+def _topics_page(request: Request, region, official_id, since, until, topic, q):
     s, u = parse_when(since, "since"), parse_when(until, "until")
     topic = choice(topic, web_queries.TOPICS, "topic")
     stats = data.topic_stats(_cache(request), region=region, official_id=official_id,
@@ -129,12 +141,15 @@ def inbox(request: Request, status: Str = None, official_id: Str = None, topic: 
     elif age == "older30d":
         until = now - timedelta(days=30)
     group = grouped == "1" and incident is None
-    with request.app.state.engine.connect() as conn:
-        items = web_inbox.list_requests(conn, now=now, status=statuses, official_id=official_id, topic=topic,
-                                        kind=kind, overdue=overdue, since=since, until=until, incident_id=incident,
-                                        after=cursor, limit=51, incidents_only=group)
-    counts = _cache(request).get("inbox:counts:" + now.strftime("%Y%m%d%H%M"),
-                                 lambda conn: web_inbox.status_counts(conn, now=now), persist=False)
+    # The list is cached per filter set for a minute (overdue flags age); any change in the inbox or the
+    # store drops the cache, so an editor sees their own change at once.
+    key = f"inbox:{statuses}:{official_id}:{topic}:{kind}:{age}:{incident}:{cursor}:{group}"
+    items = _cache(request).get(key, lambda conn: web_inbox.list_requests(
+        conn, now=now, status=statuses, official_id=official_id, topic=topic, kind=kind, overdue=overdue,
+        since=since, until=until, incident_id=incident, after=cursor, limit=51, incidents_only=group),
+        persist=False, version=now.strftime(":%Y%m%d%H%M"))
+    counts = _cache(request).get("inbox:counts", lambda conn: web_inbox.status_counts(conn, now=now_utc()),
+                                 persist=False, version=now.strftime(":%Y%m%d%H%M"))
     more = len(items) > 50
     items = items[:50]
     rank = data.ranking(_cache(request), request.app.state.config.metrics_period)

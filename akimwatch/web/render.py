@@ -47,6 +47,22 @@ def _parse(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
+def cached_page(request: Request, build) -> HTMLResponse:
+    """Anonymous visitors all see the same page: keep its HTML per (path, query, language) until the
+    store changes. Signed-in users (CSRF token, names) always get a fresh render."""
+    p = principal(request)
+    if not p.anonymous or request.app.state.config.private:
+        return build()
+    lang = getattr(request.state, "lang", i18n.DEFAULT_LANG)
+    key = f"page:{lang}:{request.url.path}?{request.url.query}"
+    resp = request.app.state.cache.get(key, lambda _conn: _freeze(build()), persist=False)
+    return HTMLResponse(resp[0], status_code=resp[1])
+
+
+def _freeze(resp: HTMLResponse) -> tuple[bytes, int]:
+    return bytes(resp.body), resp.status_code
+
+
 def render(request: Request, name: str, ctx: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     lang = getattr(request.state, "lang", i18n.DEFAULT_LANG)
     p = principal(request)
