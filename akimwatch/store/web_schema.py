@@ -83,8 +83,8 @@ requests = Table(
     Column("answered_utc", UtcDateTime),
     Column("created_utc", UtcDateTime, nullable=False),
     Column("updated_utc", UtcDateTime, nullable=False),
-    Index(None, "status", "requested_utc"),
-    Index(None, "official_id", "requested_utc"),
+    Index(None, "status", "id"),
+    Index(None, "official_id", "id"),
     Index(None, "incident_id"),
     Index(None, "requested_utc"),
 )

@@ -107,20 +107,28 @@ class SnapshotCache:
 
 
 def _metrics_rows(engine: Engine, period: str) -> list[dict[str, Any]] | None:
-    """Scores and ranks from akimwatch.metrics when that module is installed; None otherwise.
-
-    This is the one function to swap when the metrics module lands: it must return rows with
-    official_id, score, rank, status, top_topics, acted_on.
-    """
+    """Scores and ranks from ``akimwatch.metrics.compute_metrics`` (the JSON contract in
+    docs/methodology.md); None when that module is missing or fails — the pages then show store facts only
+    and say so. This is the one place that knows about the metrics module."""
     try:
-        from akimwatch.metrics import compute_metrics  # type: ignore[attr-defined]
+        from akimwatch.metrics import compute_metrics, parse_period
     except ImportError:
         return None
     try:
-        return list(compute_metrics(engine, period, None, None))
+        span = None if period in (None, "", "all") else parse_period(period)
+        rows = list(compute_metrics(engine, span))
     except Exception:  # noqa: BLE001 - fall back to store facts, say so on the page
         log.exception("compute_metrics failed; showing store facts only")
         return None
+    import orjson
+
+    # snapshots are JSON: drop anything that is not (datetimes become ISO strings)
+    return orjson.loads(orjson.dumps(rows, default=str))
+
+
+METRIC_FIELDS = ("score", "rank", "rank_state", "why", "status", "top_topics", "acted_on", "reply_rate",
+                 "median_reply_hours", "p90_reply_hours", "unanswered", "components", "posts_per_week",
+                 "followers", "engagement_rate")
 
 
 def ranking(cache: SnapshotCache, period: str = "all") -> dict[str, Any]:
@@ -132,11 +140,8 @@ def ranking(cache: SnapshotCache, period: str = "all") -> dict[str, Any]:
         by_id = {m.get("official_id"): m for m in (metrics or [])}
         for row in facts:
             m = by_id.get(row["id"]) or {}
-            row["score"] = m.get("score")
-            row["rank"] = m.get("rank")
-            row["status"] = m.get("status")
-            row["top_topics"] = m.get("top_topics")
-            row["acted_on"] = m.get("acted_on")
+            for key in METRIC_FIELDS:
+                row[key] = m.get(key)
         facts.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0,
                                   -(r["answered_share"] or -1), -r["posts"], r["id"]))
         fresh = q.data_freshness(conn)

@@ -17,6 +17,7 @@ from akimwatch.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     check_csrf,
+    forget_session,
     new_login_csrf,
     now_utc,
     principal,
@@ -154,13 +155,20 @@ def inbox(request: Request, status: Str = None, official_id: Str = None, topic: 
     items = items[:50]
     rank = data.ranking(_cache(request), request.app.state.config.metrics_period)
     names = {r["id"]: r for r in rank["rows"]}
-    return render(request, "inbox.html", {"items": items, "more": more, "counts": counts, "names": names,
+    # The table is the same for everyone with the same language and masking: render it once per list.
+    p = principal(request)
+    lang = getattr(request.state, "lang", "ru")
+    table_html = _cache(request).get(
+        f"{key}:html:{lang}:{p.sees_personal_data}",
+        lambda _conn: render(request, "_inbox_table.html", {
+            "items": items, "names": names, "next_cursor": items[-1]["id"] if more and items else None}).body.decode(),
+        persist=False, version=now.strftime(":%Y%m%d%H%M"))
+    return render(request, "inbox.html", {"table_html": table_html, "counts": counts,
                                           "officials": rank["rows"], "statuses": web_inbox.STATUSES,
                                           "kinds": web_inbox.REQUEST_KINDS, "topics": web_queries.TOPICS,
                                           "f": {"status": status or "", "official_id": official_id or "",
                                                 "topic": topic or "", "kind": kind or "", "age": age or "",
-                                                "grouped": "1" if group else "0", "incident": incident},
-                                          "next_cursor": items[-1]["id"] if more and items else None})
+                                                "grouped": "1" if group else "0", "incident": incident}})
 
 
 @router.get("/inbox/{request_id}")
@@ -286,6 +294,7 @@ def logout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = 
         check_csrf(p, csrf_token)
         with request.app.state.engine.begin() as conn:
             web_auth.delete_session(conn, request.cookies.get(SESSION_COOKIE, ""))
+        forget_session(request.app, request.cookies.get(SESSION_COOKIE))
     resp = RedirectResponse("/", status_code=303)
     resp.delete_cookie(SESSION_COOKIE)
     return resp

@@ -67,8 +67,7 @@ def principal(request: Request) -> Principal:
     token = request.cookies.get(SESSION_COOKIE)
     key = _api_key_from(request)
     if token and len(token) < 200:
-        with engine.connect() as conn:
-            user = web_auth.session_user(conn, token, now=now_utc())
+        user = _session_cached(request.app, engine, token)
         if user:
             p = Principal(username=user["username"], role=user["role"], csrf=user["csrf"])
     elif key:
@@ -80,6 +79,35 @@ def principal(request: Request) -> Principal:
                       role="viewer" if "read" in info["scopes"] else None)
     request.state.principal = p
     return p
+
+
+_SESSION_TTL = 5.0  # seconds a session lookup is reused; sign-out evicts at once
+
+
+def _session_cached(app, engine, token: str):
+    cache = _session_store(app)
+    hit = cache.get(token)
+    now = time.monotonic()
+    if hit and now - hit[0] < _SESSION_TTL:
+        return hit[1]
+    with engine.connect() as conn:
+        user = web_auth.session_user(conn, token, now=now_utc())
+    if len(cache) > 10000:
+        cache.clear()
+    cache[token] = (now, user)
+    return user
+
+
+def _session_store(app) -> dict:
+    store = getattr(app.state, "session_cache", None)
+    if store is None:
+        store = app.state.session_cache = {}
+    return store
+
+
+def forget_session(app, token: str | None) -> None:
+    if token:
+        _session_store(app).pop(token, None)
 
 
 def require_read(request: Request) -> Principal:

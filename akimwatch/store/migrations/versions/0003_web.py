@@ -80,8 +80,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_requests')),
         sa.UniqueConstraint('comment_id', name=op.f('uq_requests_comment_id')),
     )
-    op.create_index(op.f('ix_requests_status_requested_utc'), 'requests', ['status', 'requested_utc'])
-    op.create_index(op.f('ix_requests_official_id_requested_utc'), 'requests', ['official_id', 'requested_utc'])
+    # Lists are newest-first by id (keyset pagination): filter columns + id.
+    op.create_index(op.f('ix_requests_status_id'), 'requests', ['status', 'id'])
+    op.create_index(op.f('ix_requests_official_id_id'), 'requests', ['official_id', 'id'])
     op.create_index(op.f('ix_requests_incident_id'), 'requests', ['incident_id'])
     op.create_index(op.f('ix_requests_requested_utc'), 'requests', ['requested_utc'])
     op.create_table(
@@ -138,8 +139,8 @@ def downgrade() -> None:
     op.drop_table('web_snapshots')
     op.drop_index(op.f('ix_request_events_request_id_at_utc'), table_name='request_events')
     op.drop_table('request_events')
-    for ix in ('ix_requests_requested_utc', 'ix_requests_incident_id', 'ix_requests_official_id_requested_utc',
-               'ix_requests_status_requested_utc'):
+    for ix in ('ix_requests_requested_utc', 'ix_requests_incident_id', 'ix_requests_official_id_id',
+               'ix_requests_status_id'):
         op.drop_index(ix, table_name='requests')
     op.drop_table('requests')
     op.drop_table('api_keys')
