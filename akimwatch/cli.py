@@ -127,6 +127,9 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
 
     engine = _engine(db)
     data = {**count_rows(engine), "import_runs": last_import_runs(engine)}
+    from akimwatch.harvest.runner import harvest_status
+
+    data["harvest"] = harvest_status(engine)
     if json:
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
@@ -134,7 +137,7 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in data.items():
-        if key != "import_runs":
+        if key not in ("import_runs", "harvest"):
             table.add_row(key, f"{value:,}")
     console.print(table)
     runs = Table(title="last import runs")
@@ -145,6 +148,244 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
         runs.add_row(str(run["id"]), run["kind"], run["source"], run["format"] or "", run["status"],
                      run["finished_utc"] or "", str(errors[0].get("error") or errors[0]) if errors else "")
     console.print(runs)
+    _print_harvest_status(data["harvest"])
+
+
+@app.command("demo")
+def demo(dir: Annotated[Path, typer.Option(
+        "--dir", help="Folder for the demo store (akimwatch.db is rebuilt there).")] = Path("demo-output")) -> None:
+    """Build a store from the built-in SYNTHETIC demo data (modelled on a July 2019 article) and show it."""
+    from rich.panel import Panel
+
+    from akimwatch.demo import DEMO_MARK, DemoError, local_date, run_demo
+    from akimwatch.registry import kz_regions
+
+    out = console if console.is_terminal else Console(width=160)  # a wide table also in logs and pipes
+    out.print(Panel(f"[bold]{DEMO_MARK.upper()}[/bold]\nАкимы и цитаты — из статьи BNews.kz от 12.07.2019; "
+                    "аккаунты, остальные посты и комментарии выдуманы.", style="bold yellow", expand=False))
+    try:
+        with err.status("импорт демо-данных…") as spinner:
+            result = run_demo(dir, on_file=lambda path, res: spinner.update(
+                f"импорт демо-данных… {path.name}: {res.counts['posts']} posts, {res.counts['comments']} comments"))
+    except DemoError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    regions = kz_regions()
+    table = Table(title=f"Акимы в соцсетях — {DEMO_MARK}", caption="IG — Instagram, FB — Facebook, X — Twitter; "
+                  "даты — по времени Алматы")
+    for col in ("аким", "регион", "сети", "посты", "посл. пост", "комм. граждан", "ответы акима"):
+        table.add_column(col, justify="right" if col in ("посты", "комм. граждан", "ответы акима") else "left",
+                         no_wrap=col not in ("регион", "комм. граждан", "ответы акима"))
+    short = {"instagram": "IG", "facebook": "FB", "x": "X"}
+    for row in result.overview:
+        region = regions.get(row["region"] or "", {}).get("name_ru", row["region"] or "").replace(" область", " обл.")
+        table.add_row(row["name"], region, ", ".join(short.get(p, p) for p in row["platforms"]) or "—",
+                      f"{row['posts']:,}", local_date(row["last_post"]), f"{row['citizen_comments']:,}",
+                      f"{row['official_replies']:,}")
+    out.print(table)
+    c = result.counts
+    out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
+              f"{c['official_replies']:,} official replies", highlight=False)
+    out.print(f"store: {result.db_path}", highlight=False)
+    _demo_rank(out, result.db_path)
+
+
+def _demo_rank(out: Console, db_path: Path) -> None:
+    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
+    from akimwatch.analysis.voice import run_voice
+    from akimwatch.metrics import compute_metrics
+    from akimwatch.metrics.render import render_rank_table
+
+    engine = _engine(str(db_path))
+    try:
+        from akimwatch.analysis.run import run_analysis
+    except ImportError:
+        out.print("анализ комментариев не установлен: темы и типы комментариев — «не размечено»", highlight=False)
+    else:
+        with err.status("разметка комментариев…"):
+            run_analysis(engine, progress=False)
+    run_voice(engine)
+    render_rank_table(out, compute_metrics(engine), demo=True)
+
+
+# --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", envvar="AKIMWATCH_CONFIG", help="YAML file with thresholds and weights (docs/methodology.md).")]
+PeriodOption = Annotated[str | None, typer.Option(
+    "--period", help="Days A:B inclusive, UTC, e.g. 2019-04-01:2019-07-12 (either side may be empty).")]
+OfficialOption = Annotated[list[str] | None, typer.Option("--official", help="Official id (repeatable).")]
+
+
+def _metrics(db: str | None, period: str | None, official: list[str] | None, config: Path | None) -> list[dict]:
+    from akimwatch.analysis.voice import run_voice
+    from akimwatch.config import load_config
+    from akimwatch.metrics import compute_metrics, parse_period
+
+    try:
+        cfg = load_config(config)
+        prd = parse_period(period)
+    except ValueError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    engine = _engine(db)
+    run_voice(engine)
+    try:
+        return compute_metrics(engine, prd, official or None, cfg)
+    except KeyError as exc:
+        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command("metrics")
+def metrics(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+            format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
+            config: ConfigOption = None) -> None:
+    """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
+    from akimwatch.metrics.render import render_csv, render_metrics_table
+
+    if format not in ("table", "json", "csv"):
+        err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
+        raise typer.Exit(2)
+    data = _metrics(db, period, official, config)
+    if format == "json":
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif format == "csv":
+        sys.stdout.write(render_csv(data))
+    else:
+        render_metrics_table(console if console.is_terminal else Console(width=200), data)
+
+
+@app.command("rank")
+def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+         config: ConfigOption = None) -> None:
+    """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
+    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.store.queries import is_demo_store
+
+    data = _metrics(db, period, official, config)
+    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
+
+
+
+# -- live collection (akimwatch.harvest) ------------------------------------------------------------
+def _print_harvest_status(rows: list[dict]) -> None:
+    if not rows:
+        return
+    table = Table(title="harvest: last run per account")
+    for col in ("account", "collector", "status", "finished", "new posts", "new comments", "error"):
+        table.add_column(col)
+    for row in rows:
+        c = row["counts"]
+        table.add_row(row["account_id"], row["collector"] or "", row["status"], row["finished_utc"] or "",
+                      str(c.get("posts_new", "")), str(c.get("comments_new", "")), row["error"] or "",
+                      style="red" if row["status"] == "failed" else None)
+    console.print(table)
+
+
+def _since(value: str | None):
+    if not value:
+        return None
+    from akimwatch.sources.base import parse_iso_utc
+
+    try:
+        return parse_iso_utc(value if "T" in value else f"{value}T00:00:00+00:00", "--since")
+    except Exception:  # noqa: BLE001 - any parse failure is the same user error
+        err.print(f"--since {value!r} is not a date like 2024-05-01 or 2024-05-01T12:00:00+05:00")
+        raise typer.Exit(2) from None
+
+
+def _harvest_table(results) -> Table:
+    table = Table(title="harvest")
+    for col in ("account", "status", "pages", "posts new/upd", "comments new/upd", "followers", "deleted"):
+        table.add_column(col)
+    for r in results:
+        c = r.counts
+        table.add_row(r.account_id, "ok" if r.ok else "failed", str(r.pages),
+                      f"{c.get('posts_new', 0)}/{c.get('posts_updated', 0)}",
+                      f"{c.get('comments_new', 0)}/{c.get('comments_updated', 0)}", str(c.get("followers", 0)),
+                      str(c.get("deleted", 0)), style="red" if not r.ok else None)
+    return table
+
+
+def _print_harvest_errors(results) -> None:
+    for r in results:
+        if not r.ok:
+            err.print(f"[red]error[/red] {r.account_id}: {r.error}", highlight=False)
+
+
+@app.command("harvest")
+def harvest_(
+    db: DbOption = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only this watch-list account id.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Walk back to this date (UTC unless given).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore saved cursors: re-walk the whole history.")] = False,
+) -> None:
+    """Collect new posts, comments, edits, deletions and follower counts from the platforms' APIs.
+
+    Incremental and resumable; credentials come from the environment or the config file (docs/collectors.md).
+    """
+    from akimwatch.harvest.schedule import harvest
+
+    engine = _engine(db)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_page(account_id: str, pages: int) -> None:
+            if account_id not in tasks:
+                tasks[account_id] = progress.add_task(account_id, total=None)
+            progress.update(tasks[account_id], completed=pages)
+
+        try:
+            results = harvest(engine, account_id=account, platform=platform, since=_since(since), full=full,
+                              on_page=on_page)
+        except ValueError as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+    console.print(_harvest_table(results))
+    _print_harvest_errors(results)
+    failed = sum(1 for r in results if not r.ok)
+    total = {k: sum(r.counts.get(k, 0) for r in results) for k in ("posts_new", "comments_new", "deleted")}
+    console.print(f"harvested {len(results) - failed} of {len(results)} accounts: {total['posts_new']} new posts, "
+                  f"{total['comments_new']} new comments, {total['deleted']} marked deleted", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("schedule")
+def schedule_(
+    db: DbOption = None,
+    every: Annotated[str, typer.Option("--every", help="Interval between harvests: 30m, 1h, 1d.")] = "1h",
+    once: Annotated[bool, typer.Option("--once", help="One harvest + analysis + alerts, then exit (cron).")] = False,
+    account: Annotated[str | None, typer.Option("--account", help="Only this watch-list account id.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
+) -> None:
+    """Harvest periodically in the foreground; after each run analyse new items and send alerts."""
+    from akimwatch.harvest.schedule import parse_every, schedule
+
+    try:
+        interval = parse_every(every)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] --every: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    engine = _engine(db)
+
+    def report(summary) -> None:
+        console.print(_harvest_table(summary.results))
+        _print_harvest_errors(summary.results)
+        console.print(f"{summary.started_utc:%Y-%m-%d %H:%M} UTC: {len(summary.results) - summary.failed} ok, "
+                      f"{summary.failed} failed, {len(summary.alerts)} alert(s)"
+                      + ("" if once else f"; next run in {every}"), highlight=False)
+
+    try:
+        runs = schedule(engine, every=interval, once=once, account_id=account, platform=platform, on_run=report)
+    except KeyboardInterrupt:
+        err.print("stopped; committed pages are kept, the next run resumes from the saved cursors")
+        raise typer.Exit(130) from None
+    if once and runs[-1].failed:
+        raise typer.Exit(1)
 
 
 # ---- web (feat/web) -------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from akimwatch.models import Record
+from akimwatch.models import Record, SkippedRecord
 
 
 class SourceError(Exception):
@@ -133,3 +134,22 @@ def url_domain(url: str | None) -> str | None:
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[str, bytes, Any] | SkippedRecord]:
+    """Stream a JSON Lines file: ``(location, raw line, parsed object)`` per non-blank line.
+
+    A line that is not valid JSON (often the last one of a cut-off file) comes back as a
+    ``SkippedRecord`` naming the line, so the importer fails the file or, with --skip-bad, lists it.
+    """
+    import orjson
+
+    with open_binary(path) as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            location = f"line {line_no}"
+            try:
+                yield location, line.rstrip(b"\r\n"), orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield SkippedRecord(location, "-", f"is not valid JSON, perhaps cut off ({exc})")

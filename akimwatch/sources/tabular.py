@@ -29,6 +29,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_json_lines,
     open_binary,
     parse_iso_utc,
     url_domain,
@@ -118,23 +119,18 @@ def map_row(row: dict[str, Any], location: str, raw: Any) -> Record:
 
 
 def parse_jsonl(path: Path) -> Iterator[Record]:
-    with open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            location = f"line {line_no}"
-            try:
-                row = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield SkippedRecord(location, "-", f"is not valid JSON ({exc})")
-                continue
-            if not isinstance(row, dict):
-                yield SkippedRecord(location, "-", "is not a JSON object")
-                continue
-            try:
-                yield map_row(row, location, line.rstrip(b"\r\n"))
-            except RecordError as exc:
-                yield SkippedRecord(location, exc.field, exc.reason)
+    for entry in iter_json_lines(path):
+        if isinstance(entry, SkippedRecord):
+            yield entry
+            continue
+        location, line, row = entry
+        if not isinstance(row, dict):
+            yield SkippedRecord(location, "-", "is not a JSON object")
+            continue
+        try:
+            yield map_row(row, location, line)
+        except RecordError as exc:
+            yield SkippedRecord(location, exc.field, exc.reason)
 
 
 def parse_csv(path: Path) -> Iterator[Record]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Connection, DateTime, bindparam, select, update
+from sqlalchemy import Boolean, Connection, DateTime, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
@@ -515,8 +515,8 @@ def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -
     query = (select(comments.c.id, comments.c.author_platform_id, comments.c.author_handle,
                     comments.c.is_official_reply, posts.c.account_id)
              .join(posts, posts.c.id == comments.c.post_id))
-    if run_id is not None:
-        query = query.where(comments.c.import_run_id == run_id)
+    if run_id is not None:  # this run's comments, and earlier comments on posts this run first saved
+        query = query.where(or_(comments.c.import_run_id == run_id, posts.c.import_run_id == run_id))
     flips_on, flips_off = [], []
     for row in conn.execute(query):
         ident = identities.get(row.account_id, set())

@@ -192,6 +192,11 @@ labels = Table(
     Column("extra", JSON),
     Column("created_utc", UtcDateTime),
     Index(None, "analyzer", "version", "value"),
+    # Metrics join every comment to its labels and read only ``value``: on SQLite the table is
+    # clustered by its key (WITHOUT ROWID); on PostgreSQL a covering index allows index-only scans.
+    Index("ix_labels_item_covering", "item_kind", "item_id", "analyzer", "version", "value").ddl_if(
+        dialect="postgresql"),
+    sqlite_with_rowid=False,
 )
 
 # Facts about the store itself, e.g. ``dataset = demo`` so every output can carry the synthetic-data mark.
@@ -200,4 +205,14 @@ store_meta = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text),
+)
+
+# Where each account's harvest stream stopped; advanced in the same transaction as the rows it covers.
+harvest_cursors = Table(
+    "harvest_cursors",
+    metadata,
+    Column("account_id", String(200), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("stream", String(60), primary_key=True),
+    Column("cursor", JSON),
+    Column("updated_utc", UtcDateTime, nullable=False),
 )

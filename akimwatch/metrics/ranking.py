@@ -1,0 +1,103 @@
+"""Composite score and ranking with fairness rules: minimum volume, rates not totals, «not enough data» instead of a rank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COMPONENTS = ("activity", "responsiveness", "action", "personal_voice", "engagement")
+NAMES_RU = {"activity": "активность", "responsiveness": "ответы гражданам", "action": "повестка и действия",
+            "personal_voice": "личный голос", "engagement": "вовлечённость на подписчика"}
+
+
+def components(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float | None]:
+    """Component scores 0–100 for one official (``None`` = not enough data for that component)."""
+    r = cfg["ranking"]
+    act = o["activity"]
+    comp: dict[str, float | None] = dict.fromkeys(COMPONENTS)
+    if act["posts"]:
+        volume = min(1.0, act["posts_per_week"] / r["activity_full_posts_per_week"])
+        regular = act["weeks_with_posts"] / act["weeks_observed"] if act["weeks_observed"] else 0.0
+        comp["activity"] = 100 * (0.5 * volume + 0.5 * regular)
+    elif o["status"] in ("inactive", "dormant"):
+        comp["activity"] = 0.0
+    if o["citizen_comments"] >= r["min_citizen_comments"]:
+        rate = o["reply_rate_requests"] if o["reply_rate_requests"] is not None else o["reply_rate"]
+        comp["responsiveness"] = 100 * (rate or 0.0)
+    if o["coverage"] is not None:
+        links = sum(1 for a in o["acted_on"] if a["kind"] == "post") + \
+            min(1, sum(1 for a in o["acted_on"] if a["kind"] == "reply_promise"))
+        comp["action"] = 100 * (0.5 * o["coverage"] + 0.5 * min(1.0, links / 2))
+    voice = o["voice"]
+    known = (voice.get("counts") or {})
+    if known and (known["personal"] + known["press_service"]):
+        comp["personal_voice"] = 100 * known["personal"] / (known["personal"] + known["press_service"])
+    if o["engagement_rate"] is not None:
+        # 10% of followers interacting per post (likes + comments) gives full marks.
+        comp["engagement"] = 100 * min(1.0, o["engagement_rate"] / 0.10)
+    return {k: (round(v, 1) if v is not None else None) for k, v in comp.items()}
+
+
+def _facts(o: dict[str, Any]) -> dict[str, str]:
+    """The plain numbers behind each component, for the «why» text."""
+    act = o["activity"]
+    out = {"activity": f" — {act['posts_per_week']:.1f} поста в неделю, посты в {act['weeks_with_posts']} из "
+                       f"{act['weeks_observed']} недель" if act["weeks_observed"] else ""}
+    if o["reply_rate_requests"] is not None:
+        out["responsiveness"] = (f" — ответ на {o['replied_requests_questions'] or 0} из {o['requests_questions']}"
+                                 " просьб и вопросов")
+    elif o["reply_rate"] is not None:
+        out["responsiveness"] = f" — ответ на {o['replied_comments']} из {o['citizen_comments']} комментариев"
+    if o["coverage"] is not None:
+        out["action"] = (f" — охват тем {o['coverage']:.0%}, "
+                         f"связей «просили — сделал»: {sum(1 for a in o['acted_on'] if a['kind'] == 'post')}")
+    counts = o["voice"].get("counts")
+    if counts:
+        out["personal_voice"] = f" — {counts['personal']} личных из {counts['personal'] + counts['press_service']}"
+    return out
+
+
+def _competition_rank(values: dict[str, float]) -> dict[str, int]:
+    ordered = sorted(values.items(), key=lambda kv: -kv[1])
+    ranks: dict[str, int] = {}
+    for i, (key, val) in enumerate(ordered):
+        ranks[key] = ranks[ordered[i - 1][0]] if i and val == ordered[i - 1][1] else i + 1
+    return ranks
+
+
+def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
+    """Fill score, rank, rank_state, components, metric_ranks and why for every official (in place)."""
+    r = cfg["ranking"]
+    weights = {k: float(v) for k, v in r["weights"].items() if float(v) > 0}
+    scores: dict[str, float] = {}
+    for o in result:
+        comp = components(o, cfg)
+        o["components"] = comp
+        reasons = []
+        if o["activity"]["posts"] < r["min_posts"]:
+            reasons.append(f"{o['activity']['posts']} собственных постов за период (нужно не меньше {r['min_posts']})")
+        usable = {k: w for k, w in weights.items() if comp.get(k) is not None}
+        if not usable:
+            reasons.append("нет ни одной составляющей с достаточными данными")
+        if reasons:
+            o.update(score=None, rank=None, rank_state="not_enough_data", why="недостаточно данных: " + "; ".join(reasons))
+            continue
+        total = sum(usable.values())
+        o["score"] = round(sum(comp[k] * w for k, w in usable.items()) / total, 1)
+        o["rank_state"] = "ranked"
+        scores[o["official_id"]] = o["score"]
+        facts = _facts(o)
+        parts = [f"{NAMES_RU[k]} {comp[k]:.0f}{facts.get(k, '')} (вес {w / total:.0%})" for k, w in
+                 sorted(usable.items(), key=lambda kv: -comp[kv[0]] * kv[1])]
+        missing = [NAMES_RU[k] for k in weights if comp.get(k) is None]
+        o["why"] = "; ".join(parts) + (f"; без данных: {', '.join(missing)}" if missing else "")
+    ranks = _competition_rank(scores)
+    for o in result:
+        o["rank"] = ranks.get(o["official_id"])
+    for key in COMPONENTS:
+        # Per-metric ranks only among ranked officials: the same minimum-volume rule as the overall rank.
+        vals = {o["official_id"]: o["components"][key] for o in result
+                if o["rank"] is not None and o["components"].get(key) is not None}
+        per = _competition_rank(vals)
+        for o in result:
+            o.setdefault("metric_ranks", {})[key] = per.get(o["official_id"])
+    result.sort(key=lambda o: (o["rank"] is None, o["rank"] or 0, o["official_id"]))

@@ -1,0 +1,453 @@
+"""Facebook Graph API responses: page feed / posts, comments (standalone pages and nested), page info.
+
+One JSON file per API response, as the Graph API returns it (docs/formats.md, "Facebook"):
+
+* a page of results ``{"data": [...], "paging": {...}}`` from ``/{page-id}/feed``, ``/{page-id}/posts``,
+  ``/{post-id}/comments`` or ``/{comment-id}/comments``; posts may carry nested comments and replies
+  via field expansion (``comments{...,comments{...}}``);
+* a single object (``/{post-id}``, ``/{comment-id}``) or an id-keyed map (``?ids=a,b``);
+* page info (``/{page-id}?fields=fan_count,followers_count``).
+
+``map_post`` / ``map_comment`` are pure (raw Graph JSON → record) so a live collector reuses them.
+The helpers ``read_graph_file`` / ``graph_edge`` are shared with the Instagram Graph API source.
+"""
+
+from __future__ import annotations
+
+import lzma
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import ijson
+import orjson
+
+from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.sources.base import (
+    Format,
+    RecordError,
+    SourceError,
+    as_int,
+    open_binary,
+    parse_iso_utc,
+    url_domain,
+)
+
+PLATFORM = "facebook"
+# keys a live collector (or a person) may add to a saved response to say when it was fetched
+FETCHED_KEYS = ("fetched_utc", "fetched_at", "taken_at", "retrieved_at", "__fetched_utc")
+HINT_RE = re.compile(r"(?:^|[._\-\s])(post|media|comment|user|page)[-=]([0-9]+(?:_[0-9]+)?)", re.IGNORECASE)
+
+
+# -- shared Graph API file reading ----------------------------------------------------------------
+class GraphFile:
+    """What a Graph API response file is: its top-level keys, paging block and data items (streamed)."""
+
+    def __init__(self, path: Path, keys: list[str], paging: dict[str, Any] | None, has_data_list: bool,
+                 top: dict[str, Any] | None):
+        self.path = path
+        self.keys = keys
+        self.paging = paging or {}
+        self.has_data_list = has_data_list
+        self.top = top  # whole object for small non-list responses (single object / id map)
+
+    def edge(self) -> tuple[str | None, str | None]:
+        """(node id, edge name) from the paging URLs, e.g. ('19292868552_101584', 'comments')."""
+        for key in ("next", "previous"):
+            node, edge = graph_edge(self.paging.get(key))
+            if node:
+                return node, edge
+        return None, None
+
+    def fetched_utc(self):
+        top = self.top or {}
+        for key in FETCHED_KEYS:
+            if top.get(key):
+                return parse_iso_utc(top[key], key)
+        return None
+
+    def items(self) -> Iterator[tuple[int, Any]]:
+        """(1-based record number, item) of ``data``; streamed with ijson."""
+        with open_binary(self.path) as fh:
+            try:
+                yield from enumerate(ijson.items(fh, "data.item", use_float=True), start=1)
+            except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
+                raise SourceError(self.path, "data", None, f"file is truncated or not valid JSON ({exc})") from None
+
+
+def graph_edge(url: str | None) -> tuple[str | None, str | None]:
+    """``https://graph.facebook.com/v11.0/1929_1015/comments?...`` → ('1929_1015', 'comments')."""
+    if not url or not isinstance(url, str):
+        return None, None
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if parts and re.fullmatch(r"v\d+(\.\d+)?", parts[0]):
+        parts = parts[1:]
+    if len(parts) >= 2 and re.fullmatch(r"[0-9]+(_[0-9]+)?", parts[0]):
+        return parts[0], parts[1]
+    return None, None
+
+
+def filename_hints(path: Path) -> dict[str, str]:
+    """Ids given in the file name: ``comments.post-1929_1015.p2.json`` → {'post': '1929_1015'}.
+
+    Recognised: ``post-<id>`` / ``media-<id>`` (the post the comments belong to), ``comment-<id>``
+    (the parent of a replies page), ``user-<id>`` / ``page-<id>`` (whose media/posts the file lists)."""
+    return {m.group(1).lower(): m.group(2) for m in HINT_RE.finditer(path.name)}
+
+
+def read_graph_file(path: Path) -> GraphFile:
+    """Scan a Graph API response once (streaming): top-level keys, paging; small objects loaded whole."""
+    keys: list[str] = []
+    paging: dict[str, Any] | None = None
+    has_data_list = False
+    builder = None
+    try:
+        with open_binary(path) as fh:
+            events = ijson.parse(fh, use_float=True)
+            first = next(events, None)
+            if first is None:
+                raise SourceError(path, "", None, "is empty")
+            if first[1] != "start_map":
+                raise SourceError(path, "", None, "is not a Graph API response (expected a JSON object)")
+            for prefix, event, value in events:
+                if prefix == "" and event == "map_key":
+                    keys.append(value)
+                elif prefix == "data" and event == "start_array":
+                    has_data_list = True
+                elif prefix == "paging" and event == "start_map" and builder is None and paging is None:
+                    builder = ijson.ObjectBuilder()
+                if builder is not None and (prefix == "paging" or prefix.startswith("paging.")):
+                    builder.event(event, value)
+                    if prefix == "paging" and event == "end_map":
+                        paging, builder = builder.value, None
+    except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
+        raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
+    top = None
+    if not has_data_list:
+        with open_binary(path) as fh:
+            try:
+                top = orjson.loads(fh.read())
+            except orjson.JSONDecodeError as exc:
+                raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
+    return GraphFile(path, keys, paging, has_data_list, top)
+
+
+def single_objects(graph: GraphFile) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A single object response, or each value of an id-keyed map (``?ids=a,b``)."""
+    top = graph.top or {}
+    values = list(top.values())
+    if top and "id" not in top and all(isinstance(v, dict) and str(v.get("id")) == k for k, v in top.items()):
+        for n, value in enumerate(values, start=1):
+            yield f"record {n}", value
+    else:
+        yield "record 1", top
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def _summary_count(obj: Any) -> int | None:
+    if isinstance(obj, dict):
+        summary = obj.get("summary")
+        if isinstance(summary, dict):
+            return as_int(summary.get("total_count"))
+        if "count" in obj:
+            return as_int(obj.get("count"))
+    return None
+
+
+# -- posts ----------------------------------------------------------------------------------------
+MEDIA_TYPES = {"photo": "photo", "video": "video", "album": "album", "link": "text", "event": "text",
+               "note": "text", "status": "text"}
+
+
+def _attachment_kind(att: dict[str, Any]) -> str:
+    kind = str(att.get("type") or "")
+    media_type = str(att.get("media_type") or "")
+    sub = (att.get("subattachments") or {}).get("data") if isinstance(att.get("subattachments"), dict) else None
+    if kind == "album" or media_type == "album" or (isinstance(sub, list) and len(sub) > 1):
+        return "album"
+    if "video" in kind or media_type == "video":
+        return "video"
+    if kind in ("photo", "cover_photo", "profile_media") or media_type == "photo":
+        return "photo"
+    return MEDIA_TYPES.get(media_type, "text")
+
+
+def _external(url: Any) -> str | None:
+    """The real target of a link: unwraps l.facebook.com/l.php?u=..."""
+    if not isinstance(url, str) or not url:
+        return None
+    parts = urlsplit(url)
+    if parts.hostname and parts.hostname.endswith("facebook.com") and parts.path == "/l.php":
+        target = parse_qs(parts.query).get("u")
+        if target:
+            return unquote(target[0])
+    return url
+
+
+def _tags(tags: Any) -> tuple[AccountRef, ...]:
+    refs = []
+    if isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, dict) and (tag.get("id") or tag.get("name")):
+                refs.append(AccountRef(PLATFORM, platform_id=str(tag["id"]) if tag.get("id") else None,
+                                       name=_text(tag.get("name"))))
+    elif isinstance(tags, dict):  # old Graph API: {"offset": [{...}]}
+        for group in tags.values():
+            refs.extend(_tags(group))
+    return tuple(refs)
+
+
+def page_of(post_id: str) -> str | None:
+    """A post id is '<page id>_<post id>'; the page is the part before '_'."""
+    return post_id.split("_", 1)[0] if "_" in post_id else None
+
+
+def map_post(item: dict[str, Any], location: str = "", page_id: str | None = None) -> PostRecord:
+    """One Graph API post object (page feed / posts edge / single post) → PostRecord (pure)."""
+    post_id = item.get("id")
+    if not post_id:
+        raise RecordError("id", "is missing")
+    post_id = str(post_id)
+    sender = item.get("from") if isinstance(item.get("from"), dict) else {}
+    owner = str(sender["id"]) if sender.get("id") else (page_of(post_id) or page_id)
+    if not owner:
+        raise RecordError("from", "is missing and the post id has no '<page id>_' prefix")
+    account = AccountRef(PLATFORM, platform_id=owner, name=_text(sender.get("name")))
+    published = parse_iso_utc(item.get("created_time"), "created_time")
+
+    atts = item.get("attachments", {}).get("data") if isinstance(item.get("attachments"), dict) else None
+    atts = [a for a in atts or [] if isinstance(a, dict)]
+    media_kind = _attachment_kind(atts[0]) if atts else "text"
+    is_repost, source_name, source_url = False, None, None
+    share = next((a for a in atts if a.get("type") == "share"), None)
+    if share is not None:
+        source_url = _external(share.get("unshimmed_url")) or _external(share.get("url")) or _external(
+            (share.get("target") or {}).get("url"))
+        is_repost = source_url is not None
+        source_name = _text(share.get("title"))
+    if item.get("parent_id"):  # a share of another Facebook post
+        is_repost = True
+        source_url = source_url or f"https://www.facebook.com/{item['parent_id']}"
+    if not is_repost and item.get("link") and item.get("type") == "link":  # pre-v3 'link' posts
+        is_repost, source_url, source_name = True, _external(item["link"]), _text(item.get("name"))
+
+    likes = _summary_count(item.get("reactions"))
+    for key in ("likes", "like"):
+        if likes is None:
+            likes = _summary_count(item.get(key))
+    shares = item.get("shares")
+    tagged = _tags(item.get("with_tags", {}).get("data") if isinstance(item.get("with_tags"), dict) else None)
+    return PostRecord(
+        platform=PLATFORM, platform_id=post_id, account=account, published_utc=published,
+        text=_text(item.get("message")) or _text(item.get("story")), media_kind=media_kind,
+        url=_text(item.get("permalink_url")), is_repost=is_repost,
+        repost_source_name=source_name if is_repost else None, repost_source_url=source_url,
+        repost_source_domain=url_domain(source_url), likes=likes,
+        comments_count=_summary_count(item.get("comments")),
+        views=None, shares=as_int(shares.get("count")) if isinstance(shares, dict) else None,
+        tagged=tagged, mentions=_tags(item.get("message_tags")),
+        comments_closed=_comments_closed(item.get("comments")), raw=item, location=location)
+
+
+def _comments_closed(comments: Any) -> bool | None:
+    if isinstance(comments, dict) and isinstance(comments.get("summary"), dict):
+        can = comments["summary"].get("can_comment")
+        if isinstance(can, bool):
+            return not can
+    return None
+
+
+# -- comments -------------------------------------------------------------------------------------
+PERMALINK_RE = re.compile(r"facebook\.com/([0-9]+)/(?:posts|videos|photos)/(?:[^/?]+/)*?([0-9]+)")
+
+
+def permalink_ids(url: Any) -> tuple[str | None, str | None, str | None]:
+    """(post id '<page>_<post>', comment id, reply comment id) named by a comment's permalink_url."""
+    if not isinstance(url, str):
+        return None, None, None
+    m = PERMALINK_RE.search(url)
+    post = f"{m.group(1)}_{m.group(2)}" if m else None
+    query = parse_qs(urlsplit(url).query)
+    comment = query.get("comment_id", [None])[0]
+    reply = query.get("reply_comment_id", [None])[0]
+    return post, comment, reply
+
+
+def comment_key(value: Any) -> str:
+    """Comment ids as '<post object id>_<comment id>'; the older '<page>_<post>_<comment>' form is cut."""
+    parts = str(value).split("_")
+    return "_".join(parts[-2:]) if len(parts) > 2 else str(value)
+
+
+def is_comment(item: dict[str, Any]) -> bool:
+    _, comment, _ = permalink_ids(item.get("permalink_url"))
+    return comment is not None or isinstance(item.get("parent"), dict) or (
+        "comment_count" in item and "created_time" in item and "shares" not in item)
+
+
+def map_comment(item: dict[str, Any], location: str = "", post_id: str | None = None,
+                parent_id: str | None = None, fallback_post_id: str | None = None) -> CommentRecord:
+    """One Graph API comment object → CommentRecord (pure).
+
+    ``post_id`` ('<page id>_<post id>') comes from the nesting or the file name; without it the post
+    is taken from ``permalink_url``, then from ``fallback_post_id`` (the comments page's paging URL). Ids missing from the object (old API
+    versions, ``fields`` without ``id``) are rebuilt from ``permalink_url`` as '<post>_<comment>'.
+    """
+    link_post, link_comment, link_reply = permalink_ids(item.get("permalink_url"))
+    post_id = post_id or link_post or fallback_post_id
+    if not post_id:
+        raise RecordError("post_id", "cannot be derived: the comment has no permalink_url naming the post "
+                                     "and the file's paging URL does not name it; put 'post-<page id>_<post id>' "
+                                     "in the file name")
+    object_id = post_id.split("_", 1)[-1]
+    comment_id = comment_key(item["id"]) if item.get("id") else None
+    if comment_id is None and (link_reply or link_comment):
+        comment_id = f"{object_id}_{link_reply or link_comment}"
+    if comment_id is None:
+        raise RecordError("id", "is missing (and permalink_url names no comment_id)")
+    if parent_id is None:
+        parent = item.get("parent")
+        if isinstance(parent, dict) and parent.get("id"):
+            parent_id = comment_key(parent["id"])
+        elif link_reply and link_comment:
+            parent_id = f"{object_id}_{link_comment}"
+    sender = item.get("from") if isinstance(item.get("from"), dict) else {}
+    author = AccountRef(PLATFORM, platform_id=str(sender["id"]) if sender.get("id") else None,
+                        name=_text(sender.get("name")))
+    return CommentRecord(
+        platform=PLATFORM, platform_id=comment_id, post_platform_id=post_id, author=author,
+        published_utc=parse_iso_utc(item.get("created_time"), "created_time"), text=_text(item.get("message")),
+        parent_platform_id=parent_id, raw=item, location=location,
+        likes=as_int(item.get("like_count")) if "like_count" in item else as_int(
+            item.get("likes") if not isinstance(item.get("likes"), dict) else _summary_count(item["likes"])))
+
+
+def iter_comments(items: Any, location: str, post_id: str | None, parent_id: str | None = None,
+                  ) -> Iterator[Record]:
+    """Comments of a nested ``comments`` edge ({"data": [...]}) with their replies, depth first."""
+    data = items.get("data") if isinstance(items, dict) else items
+    if not isinstance(data, list):
+        return
+    for n, item in enumerate(data, start=1):
+        where = f"{location} comment {n}"
+        if not isinstance(item, dict):
+            yield SkippedRecord(where, "-", "is not a JSON object")
+            continue
+        try:
+            record = map_comment(item, where, post_id=post_id, parent_id=parent_id)
+        except RecordError as exc:
+            yield SkippedRecord(where, exc.field, exc.reason)
+            continue
+        yield record
+        yield from iter_comments(item.get("comments"), where, record.post_platform_id, record.platform_id)
+
+
+def _post_with_comments(item: dict[str, Any], location: str, page_id: str | None) -> Iterator[Record]:
+    try:
+        post = map_post(item, location, page_id=page_id)
+    except RecordError as exc:
+        yield SkippedRecord(location, exc.field, exc.reason)
+        return
+    yield post
+    yield from iter_comments(item.get("comments"), location, post.platform_id)
+
+
+# -- page info ------------------------------------------------------------------------------------
+def map_page_followers(item: dict[str, Any], taken_utc, location: str = "") -> FollowerRecord | None:
+    """Page info with followers_count / fan_count → FollowerRecord; None without a time (never invented)."""
+    count = as_int(item.get("followers_count"))
+    if count is None:
+        count = as_int(item.get("fan_count"))
+    if count is None or taken_utc is None or not item.get("id"):
+        return None
+    return FollowerRecord(account=AccountRef(PLATFORM, platform_id=str(item["id"]), handle=_text(item.get("username")),
+                                             name=_text(item.get("name"))),
+                          taken_utc=taken_utc, followers=count, location=location)
+
+
+def _is_page_info(item: dict[str, Any]) -> bool:
+    return "fan_count" in item or ("followers_count" in item and "created_time" not in item)
+
+
+# -- the format -----------------------------------------------------------------------------------
+def _classify(item: dict[str, Any], comments_page: bool) -> str:
+    if _is_page_info(item):
+        return "page"
+    if comments_page or is_comment(item):
+        return "comment"
+    return "post"
+
+
+def parse_graph(path: Path) -> Iterator[Record]:
+    graph = read_graph_file(path)
+    node, edge = graph.edge()
+    hints = filename_hints(path)
+    comments_page = edge in ("comments", "replies") or "comment" in hints
+    node_post = node if edge == "comments" and node and "_" in node else None
+    page_id = hints.get("page") or (node if edge in ("feed", "posts", "published_posts") else None)
+    try:
+        fetched = graph.fetched_utc()
+    except RecordError as exc:
+        raise SourceError(path, "", exc.field, exc.reason) from None
+    if graph.has_data_list:
+        stream: Iterator[tuple[str, Any]] = ((f"record {n}", item) for n, item in graph.items())
+    else:
+        stream = single_objects(graph)
+    for location, item in stream:
+        if not isinstance(item, dict):
+            yield SkippedRecord(location, "-", "is not a JSON object")
+            continue
+        kind = _classify(item, comments_page)
+        if kind == "page":
+            record = map_page_followers(item, fetched, location)
+            if record is not None:
+                yield record
+        elif kind == "comment":
+            parent, fallback = hints.get("comment"), node_post
+            link_post = permalink_ids(item.get("permalink_url"))[0]
+            if (parent is None and node_post and link_post and node_post != link_post
+                    and node_post.split("_", 1)[0] == link_post.split("_", 1)[1]):
+                parent, fallback = node_post, None  # /{comment-id}/comments: replies to that comment
+            try:
+                comment = map_comment(item, location, post_id=hints.get("post"), parent_id=parent,
+                                      fallback_post_id=fallback)
+            except RecordError as exc:
+                yield SkippedRecord(location, exc.field, exc.reason)
+                continue
+            yield comment
+            yield from iter_comments(item.get("comments"), location, comment.post_platform_id, comment.platform_id)
+        else:
+            yield from _post_with_comments(item, location, page_id)
+
+
+_FB_TIME = re.compile(rb'"created_time"\s*:\s*"\d{4}-')
+_IG_TIME = re.compile(rb'"timestamp"\s*:\s*"\d{4}-')
+_POST_ID = re.compile(rb'"id"\s*:\s*"[0-9]+_[0-9]+"')
+_PAGE_INFO = re.compile(rb'"fan_count"\s*:')
+_FB_GRAPH_URL = re.compile(rb'graph\.facebook\.com/v[0-9.]+/[0-9]+(?:_[0-9]+)?/(?:feed|posts|comments|published_posts)')
+_FB_PERMALINK = re.compile(rb'facebook\.com/[0-9]+/posts/[0-9]+')
+
+
+def detect_graph(path: Path, head: bytes) -> bool:
+    text = head.lstrip()
+    if not text.startswith(b"{") or not path.name.lower().endswith((".json", ".json.gz", ".json.xz")):
+        return False
+    if _IG_TIME.search(text):
+        return False
+    if _PAGE_INFO.search(text):
+        return True
+    if not _FB_TIME.search(text):
+        return False
+    return bool(_POST_ID.search(text) or _FB_GRAPH_URL.search(text) or _FB_PERMALINK.search(text))
+
+
+FORMATS = [
+    Format("facebook_graph", PLATFORM,
+           "Facebook Graph API responses: page feed/posts (with nested comments), comments pages, page info",
+           detect_graph, parse_graph),
+]

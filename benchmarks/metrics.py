@@ -1,0 +1,187 @@
+"""Benchmark: all metrics for 200 officials over 1,000,000 comments, against one bare GROUP BY on the same file.
+
+    python benchmarks/metrics.py [--comments 1000000] [--accounts 200] [--keep PATH]
+
+Builds a generated SQLite store (schema by ``open_store``, rows written with sqlite3 executemany): 200 officials with
+one Instagram account each, 100 posts per account over 2019, comments on those posts (3% official replies threaded
+under a citizen comment), and comment_type + topic labels for every citizen comment and topic labels for posts, as
+the analysis stage would leave them. Then, in the same run:
+
+- reference: per-account counts (posts, citizen comments, official replies) by one plain SQL GROUP BY in sqlite3;
+- ours: ``compute_metrics`` for all officials (every metric, ranking, representative comments).
+
+Prints both times and, last, ``metrics ratio: X`` = reference time ÷ our time (goal ≥ 0.2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from akimwatch.analysis.voice import run_voice  # noqa: E402
+from akimwatch.config import load_config  # noqa: E402
+from akimwatch.metrics import compute_metrics  # noqa: E402
+from akimwatch.store import open_store  # noqa: E402
+
+FMT = "%Y-%m-%d %H:%M:%S.%f"
+REGIONS = ["KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55",
+           "KZ-59", "KZ-61", "KZ-63", "KZ-71", "KZ-75", "KZ-79"]
+TOPICS = ["roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation",
+          "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
+          "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance"]
+TYPES = ["gratitude", "complaint", "request", "question", "other"]
+PHRASES = ["Прошу отремонтировать дорогу", "Когда проведут газ в наш микрорайон", "Спасибо за работу",
+           "Уберите мусор во дворе", "Закройте зоопарк", "Почему подорожал проезд", "Нет горячей воды третий день",
+           "Посадите деревья вдоль улицы", "Когда достроят дом", "Помогите многодетной семье"]
+POST_TEXTS = ["Посетил школу в микрорайоне.", "Аким области провёл совещание по вопросам ЖКХ.",
+              "Сегодня встретился с жителями.", "В акимате состоялось заседание. Пресс-служба акима", "#город"]
+
+
+def build(path: Path, n_comments: int, n_accounts: int, posts_per_account: int = 100, seed: int = 7) -> None:
+    open_store(path).dispose()  # the schema (Alembic migrations), then raw sqlite3 for speed
+    rnd = random.Random(seed)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    start = datetime(2019, 1, 1)
+    db.executemany("INSERT INTO officials (id, name_ru, position, region) VALUES (?, ?, 'akim_region', ?)",
+                   [(f"o{i}", f"Аким {i}", REGIONS[i % len(REGIONS)]) for i in range(n_accounts)])
+    db.executemany("INSERT INTO accounts (id, platform, handle, handle_key, role, official_id, on_watch_list) "
+                   "VALUES (?, 'instagram', ?, ?, 'personal', ?, 1)",
+                   [(f"a{i}", f"akim{i}", f"akim{i}", f"o{i}") for i in range(n_accounts)])
+    posts, post_times = [], []
+    pid = 0
+    for a in range(n_accounts):
+        for _ in range(posts_per_account):
+            pid += 1
+            when = start + timedelta(seconds=rnd.randrange(365 * 86400))
+            post_times.append(when)
+            posts.append((pid, "instagram", f"p{pid}", f"a{a}", when.strftime(FMT), rnd.choice(POST_TEXTS),
+                          rnd.choice(["photo", "photo", "video", "long_video", "album"]), rnd.randrange(50, 5000),
+                          rnd.randrange(0, 100)))
+    db.executemany("INSERT INTO posts (id, platform, platform_id, account_id, published_utc, text, media_kind, "
+                   "is_repost, likes, comments_count, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1)", posts)
+    db.executemany("INSERT INTO labels (item_kind, item_id, analyzer, version, value, confidence) "
+                   "VALUES ('post', ?, 'topic', 'bench-1', ?, 0.8)",
+                   [(p[0], rnd.choice(TOPICS + ["none"])) for p in posts])
+    n_posts = len(posts)
+    # Secondary indexes are dropped during the bulk load and rebuilt after it (a sort is faster than N inserts).
+    idx = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+                     "AND tbl_name IN ('comments', 'labels')").fetchall()
+    for name, _ in idx:
+        db.execute(f"DROP INDEX {name}")
+    post_epoch = [(t - datetime(1970, 1, 1)).total_seconds() for t in post_times]
+    which = rnd.choices(range(1, n_posts + 1), k=n_comments)
+    topics = rnd.choices(TOPICS + ["none"], weights=[0.6 * 0.7 ** i for i in range(len(TOPICS))] + [0.4],
+                         k=n_comments)
+    types = rnd.choices(TYPES, k=n_comments)
+    texts = [f"{p} {e} {n}" for p in PHRASES for e in ("", "пожалуйста", "срочно", "!!!") for n in range(30)]
+    epoch = datetime(1970, 1, 1)
+
+    def utc(seconds: float) -> datetime:
+        return epoch + timedelta(seconds=seconds)
+
+    batch_c, batch_l = [], []
+    last_citizen: dict[int, tuple[str, float]] = {}
+    rand = rnd.random
+    for cid in range(1, n_comments + 1):
+        post = which[cid - 1]
+        if cid % 33 == 0 and post in last_citizen:
+            parent, ptime = last_citizen[post]
+            when = ptime + 60 + rand() * 5 * 86400
+            batch_c.append((cid, "instagram", f"c{cid}", f"p{post}", post, parent, 1, "Спасибо, рассмотрим",
+                            utc(when).isoformat(" ", "microseconds"), 0))
+        else:
+            when = post_epoch[post - 1] + rand() * 3 * 86400
+            batch_c.append((cid, "instagram", f"c{cid}", f"p{post}", post, None, 0, texts[cid % len(texts)],
+                            utc(when).isoformat(" ", "microseconds"), cid % 20))
+            last_citizen[post] = (f"c{cid}", when)
+            batch_l.append(("comment", cid, "topic", "bench-1", topics[cid - 1], 0.8))
+            batch_l.append(("comment", cid, "comment_type", "bench-1", types[cid - 1], 0.8))
+        if len(batch_c) >= 100_000:
+            _flush(db, batch_c, batch_l)
+    _flush(db, batch_c, batch_l)
+    for _, sql in idx:
+        db.execute(sql)
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def _flush(db: sqlite3.Connection, batch_c: list, batch_l: list) -> None:
+    db.executemany("INSERT INTO comments (id, platform, platform_id, post_platform_id, post_id, parent_platform_id, "
+                   "is_official_reply, text, published_utc, likes, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                   batch_c)
+    db.executemany("INSERT INTO labels (item_kind, item_id, analyzer, version, value, confidence) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", batch_l)
+    batch_c.clear()
+    batch_l.clear()
+
+
+REFERENCE_SQL = """
+SELECT p.account_id, COUNT(DISTINCT p.id) AS posts,
+       SUM(CASE WHEN c.is_official_reply = 0 THEN 1 ELSE 0 END) AS comments,
+       SUM(CASE WHEN c.is_official_reply = 1 THEN 1 ELSE 0 END) AS official_replies
+FROM posts p LEFT JOIN comments c ON c.post_id = p.id
+GROUP BY p.account_id
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--comments", type=int, default=1_000_000)
+    ap.add_argument("--accounts", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=2, help="Runs of each side; the best time counts.")
+    ap.add_argument("--keep", type=Path, help="Build (or reuse) the store at this path instead of a temp dir.")
+    args = ap.parse_args()
+    t_all = time.perf_counter()
+    tmp = tempfile.TemporaryDirectory()
+    path = args.keep or Path(tmp.name) / "bench.db"
+    if not path.exists():
+        t0 = time.perf_counter()
+        build(path, args.comments, args.accounts)
+        print(f"built store: {args.comments:,} comments, {args.accounts} accounts in {time.perf_counter() - t0:.1f} s")
+    engine = open_store(path)
+    t0 = time.perf_counter()
+    labelled = run_voice(engine)
+    print(f"voice labels (analysis stage, not timed as metrics): {labelled:,} posts in {time.perf_counter() - t0:.2f} s")
+
+    # Both sides run alternately, best of --repeat runs each (the usual way to time on a shared, noisy machine);
+    # CPU seconds are printed too, since our metrics run two comment scans on two connections side by side.
+    db = sqlite3.connect(path)
+    db.execute("SELECT COUNT(*) FROM comments").fetchone()  # warm the page cache for both sides alike
+    t_ref = t_ours = c_ref = c_ours = float("inf")
+    for _ in range(args.repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        ref = db.execute(REFERENCE_SQL).fetchall()
+        t_ref, c_ref = min(t_ref, time.perf_counter() - t0), min(c_ref, time.process_time() - c0)
+        t0, c0 = time.perf_counter(), time.process_time()
+        res = compute_metrics(engine, None, None, load_config())
+        t_ours, c_ours = min(t_ours, time.perf_counter() - t0), min(c_ours, time.process_time() - c0)
+    db.close()
+
+    ours = {a["account_id"]: (a["posts"], a["citizen_comments"], a["official_replies"])
+            for o in res for a in o["accounts"]}
+    mismatch = [r for r in ref if ours.get(r[0]) != (r[1], r[2], r[3])]
+    print(f"reference GROUP BY (posts, comments, official replies per account): {t_ref:.3f} s "
+          f"(cpu {c_ref:.3f} s), {len(ref)} accounts")
+    print(f"compute_metrics (all metrics, {len(res)} officials, ranked {sum(o['rank'] is not None for o in res)}): "
+          f"{t_ours:.3f} s (cpu {c_ours:.3f} s); counts agree with the reference: "
+          f"{'yes' if not mismatch else f'NO ({len(mismatch)})'}")
+    print(f"best of {args.repeat} runs each; cpu ratio: {c_ref / c_ours:.3f}")
+    print(f"total run: {time.perf_counter() - t_all:.1f} s")
+    engine.dispose()
+    tmp.cleanup()
+    print(f"metrics ratio: {t_ref / t_ours:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""`akimwatch metrics` / `akimwatch rank`: formats, options, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import orjson
+from typer.testing import CliRunner
+
+from akimwatch.cli import app
+from akimwatch.store import open_store
+from tests.metrics.builders import build
+
+runner = CliRunner()
+
+
+def _db(tmp_path):
+    path = tmp_path / "m.db"
+    engine = open_store(path)
+    build(engine)
+    engine.dispose()
+    return str(path)
+
+
+def test_metrics_json_csv_table_and_rank(tmp_path):
+    db = _db(tmp_path)
+    res = runner.invoke(app, ["metrics", "--db", db, "--period", "2019-06-01:2019-06-30", "--format", "json",
+                              "--official", "akim_a", "--official", "akim_b"])
+    assert res.exit_code == 0, res.output
+    data = orjson.loads(res.stdout)
+    assert [o["official_id"] for o in data] == ["akim_a", "akim_b"]
+    assert data[0]["accounts"][0]["posts"] == 10 and data[1]["status"] == "tagged_only"
+    res = runner.invoke(app, ["metrics", "--db", db, "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert res.exit_code == 0 and {r["official_id"] for r in rows} == {"akim_a", "akim_b", "akim_c", "akim_d",
+                                                                       "akim_e"}
+    res = runner.invoke(app, ["metrics", "--db", db])
+    assert res.exit_code == 0 and "Аким А" in res.stdout and "@akim_a" in res.stdout
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("ranking:\n  min_citizen_comments: 5\n", "utf-8")
+    res = runner.invoke(app, ["rank", "--db", db, "--period", "2019-06-01:2019-06-30", "--config", str(cfg)])
+    assert res.exit_code == 0 and "Аким А" in res.stdout and "нет данных" in res.stdout
+
+
+def test_metrics_errors(tmp_path):
+    db = _db(tmp_path)
+    res = runner.invoke(app, ["metrics", "--db", db, "--period", "2019-06-01"])
+    assert res.exit_code == 2 and "must look like" in res.stderr
+    res = runner.invoke(app, ["metrics", "--db", db, "--official", "nobody"])
+    assert res.exit_code == 2 and "unknown official id(s): nobody" in res.stderr
+    res = runner.invoke(app, ["metrics", "--db", db, "--format", "xml"])
+    assert res.exit_code == 2
