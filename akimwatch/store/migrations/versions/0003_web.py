@@ -1,14 +1,14 @@
 """web application: users, sessions, API keys, inbox requests + audit log, snapshots, full-text search
 
 Revision ID: 0003_web
-Revises: 0002
+Revises: 0004_labels_index (chained after main's 0003_harvest and 0004)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0003_web'
-down_revision = '0002'
+down_revision = '0004_labels_index'
 branch_labels = None
 depends_on = None
 
@@ -106,9 +106,6 @@ def upgrade() -> None:
         sa.Column('data', sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint('key', name=op.f('pk_web_snapshots')),
     )
-    # Label look-ups by item (the inbox and comment API read labels per comment).
-    op.create_index('ix_labels_item', 'labels', ['item_kind', 'item_id'])
-    # Official replies are found by their parent.
     bind = op.get_bind()
     if bind.dialect.name == 'sqlite':
         op.execute("CREATE VIRTUAL TABLE comments_fts USING fts5(text, content='comments', content_rowid='id', "
@@ -135,7 +132,6 @@ def downgrade() -> None:
     elif bind.dialect.name == 'postgresql':
         op.execute("DROP INDEX IF EXISTS ix_comments_fts_ru")
         op.execute("DROP INDEX IF EXISTS ix_comments_fts_simple")
-    op.drop_index('ix_labels_item', table_name='labels')
     op.drop_table('web_snapshots')
     op.drop_index(op.f('ix_request_events_request_id_at_utc'), table_name='request_events')
     op.drop_table('request_events')
