@@ -183,8 +183,11 @@ _POST_COLS = [posts.c[c] for c in ("id", "platform", "platform_id", "account_id"
 
 def list_posts(conn: Connection, *, account_id: str | None = None, official_id: str | None = None,
                platform: str | None = None, since: datetime | None = None, until: datetime | None = None,
-               q: str | None = None, after: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    stmt = select(*_POST_COLS).order_by(posts.c.id.desc()).limit(limit)
+               q: str | None = None, after: int | None = None, limit: int = 100,
+               newest_published: bool = False) -> list[dict[str, Any]]:
+    """Newest first by id (keyset pages); ``newest_published`` orders by publication time instead (one page)."""
+    order = (posts.c.published_utc.desc(), posts.c.id.desc()) if newest_published else (posts.c.id.desc(),)
+    stmt = select(*_POST_COLS).order_by(*order).limit(limit)
     if account_id:
         stmt = stmt.where(posts.c.account_id == account_id)
     if official_id:

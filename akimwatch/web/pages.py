@@ -88,7 +88,7 @@ def _official_page(request: Request, official_id: str):
     charts = data.official_charts(_cache(request), official_id)
     with request.app.state.engine.connect() as conn:
         accounts = web_queries.list_accounts(conn, official_id=official_id, limit=100)
-        recent = web_queries.list_posts(conn, official_id=official_id, limit=8)
+        recent = web_queries.list_posts(conn, official_id=official_id, limit=8, newest_published=True)
         threads = web_queries.comment_threads(conn, [p["id"] for p in recent], per_post=12)
     return render(request, "official.html", {"o": facts, "charts": charts, "accounts": accounts, "recent": recent,
                                              "threads": threads, "metrics_available": rank["metrics_available"]})

@@ -93,7 +93,7 @@ def test_csv_export_of_lists(app_client):
         assert r.status_code == 200 and r.text.count("\n") >= 2, name
 
 
-def test_metrics_and_rankings_without_metrics_module(app_client):
+def test_metrics_and_rankings_never_invent_scores(app_client):
     body = app_client.get("/api/v1/rankings").json()
     assert [r["official_id"] for r in body["items"]] == ["almaty-akim", "pavlodar-oblast"]
     assert body["items"][0]["score"] is None  # no invented scores until akimwatch.metrics computes them
