@@ -412,7 +412,7 @@ def serve(
         os.environ["AKIMWATCH_PRIVATE"] = "1"
     engine = _engine(db)
     engine.dispose()
-    console.print(f"akimwatch dashboard: http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
     if workers > 1:
         from akimwatch.store.engine import resolve_db_url
 

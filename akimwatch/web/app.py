@@ -73,7 +73,7 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
                   description="How Kazakhstan's akims use social networks: officials, accounts, posts, "
                               "citizens' comments with labels, metrics, rankings and the inbox of citizen "
                               "requests. Open311 GeoReport v2 under /open311/v2/.",
-                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # no CDN-hosted Swagger UI
     app.state.engine = engine
     app.state.config = config
     app.state.cache = SnapshotCache(engine, config.cache_recheck_seconds)

@@ -356,6 +356,21 @@ def admin_revoke_key(request: Request, key_id: int, csrf_token: Annotated[str, F
     return RedirectResponse("/admin", status_code=303)
 
 
+@router.get("/api/docs")
+def api_docs(request: Request):
+    """The API reference rendered from the OpenAPI schema on the server (no CDN-hosted Swagger UI)."""
+    require_read(request)
+    schema = request.app.openapi()
+    ops = []
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            params = [{"name": prm["name"], "in": prm["in"], "required": prm.get("required", False)}
+                      for prm in op.get("parameters", [])]
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                        "params": params, "body": "requestBody" in op})
+    return cached_page(request, lambda: render(request, "api_docs.html", {"ops": ops, "info": schema["info"]}))
+
+
 @router.get("/healthz")
 def healthz() -> Response:
     return Response("ok", media_type="text/plain")

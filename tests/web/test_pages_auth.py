@@ -32,6 +32,8 @@ def test_static_assets_are_local(app_client):
     assert "cdn" not in page.lower()
     assert app_client.get("/static/style.css").status_code == 200
     assert app_client.get("/static/app.js").status_code == 200
+    docs = app_client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/v1/comments" in docs.text and "cdn" not in docs.text.lower()
 
 
 def test_login_sets_safe_cookie_and_logout(app_client):
