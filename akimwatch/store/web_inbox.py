@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from akimwatch.models import to_utc
 from akimwatch.store.save import bulk_insert
@@ -32,7 +32,7 @@ TRANSITIONS = {
     "closed": ("in_progress",),
     "rejected": ("in_progress",),
 }
-META_HWM = "web.requests_synced_comment_id"
+META_LABELS = "web.requests_synced_comment_type_labels"
 _TOKEN = re.compile(r"\w{4,}", re.UNICODE)
 DUP_WINDOW = timedelta(days=7)
 DUP_THRESHOLD = 0.4  # Jaccard of stems, and at least DUP_MIN_SHARED stems in common
@@ -60,9 +60,23 @@ def _event(conn: Connection, request_id: int, actor: str, action: str, old: Any,
 
 
 def sync_requests(conn: Connection, *, now: datetime, sla_hours: float = 24.0, batch: int = 20000) -> dict[str, int]:
-    """Create requests for labelled comments seen since the last run; mark answered ones."""
-    hwm = int(get_meta(conn, META_HWM) or 0)
+    """Create requests for labelled comments that have none yet; mark answered ones.
+
+    Comments are usually imported first and labelled later, so the scan is driven by the labels: it runs
+    whenever the number of ``comment_type`` labels changed since the last sync (cheap otherwise)."""
+    n_labels = str(conn.execute(select(func.count()).select_from(labels)
+                                .where(labels.c.analyzer == "comment_type")).scalar_one())
     created = 0
+    if get_meta(conn, META_LABELS) != n_labels:
+        created = _create_from_labels(conn, now=now, sla_hours=sla_hours, batch=batch)
+        set_meta(conn, META_LABELS, n_labels)
+    answered = mark_answered(conn, now=now)
+    return {"created": created, "answered": answered}
+
+
+def _create_from_labels(conn: Connection, *, now: datetime, sla_hours: float, batch: int) -> int:
+    created = 0
+    last = 0
     recent: dict[tuple, list[tuple[int, datetime, frozenset]]] = defaultdict(list)
     while True:
         rows = conn.execute(
@@ -72,7 +86,8 @@ def sync_requests(conn: Connection, *, now: datetime, sla_hours: float = 24.0, b
                          .outerjoin(posts, posts.c.id == comments.c.post_id)
                          .outerjoin(accounts, accounts.c.id == posts.c.account_id))
             .where(labels.c.analyzer == "comment_type", labels.c.value.in_(REQUEST_KINDS),
-                   comments.c.is_official_reply.is_(False), comments.c.id > hwm)
+                   comments.c.is_official_reply.is_(False), comments.c.id > last,
+                   ~exists().where(requests.c.comment_id == comments.c.id))
             .order_by(comments.c.id).limit(batch)).all()
         if not rows:
             break
@@ -96,8 +111,10 @@ def sync_requests(conn: Connection, *, now: datetime, sla_hours: float = 24.0, b
             published = to_utc(r.published_utc)
             topic = topics.get(cid)
             sig = signature(r.text)
-            key = (r.official_id or r.account_id, topic)
+            key = (r.official_id, r.account_id if not r.official_id else None, topic)
             incident = next_id
+            if key not in recent:
+                recent[key] = _open_incidents(conn, *key)
             bucket = recent[key]
             for inc_id, at, inc_sig in reversed(bucket):
                 if abs(published - at) <= DUP_WINDOW and similar(sig, inc_sig):
@@ -120,13 +137,23 @@ def sync_requests(conn: Connection, *, now: datetime, sla_hours: float = 24.0, b
                  "old_value": None, "new_value": f"{row['kind']} from comment {row['comment_id']}"}
                 for row in new_rows])
         created += len(new_rows)
-        hwm = max(ids)
+        last = max(ids)
         if conn.dialect.name == "postgresql" and new_rows:
             conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('requests', 'id'), "
                                  "(SELECT max(id) FROM requests))")
-    set_meta(conn, META_HWM, str(hwm))
-    answered = mark_answered(conn, now=now)
-    return {"created": created, "answered": answered}
+    return created
+
+
+def _open_incidents(conn: Connection, official_id, account_id, topic) -> list[tuple[int, datetime, frozenset]]:
+    """The latest incidents of one official (or account) and topic, oldest first, for grouping new requests."""
+    stmt = (select(requests.c.id, requests.c.requested_utc, requests.c.description)
+            .where(requests.c.incident_id == requests.c.id).order_by(requests.c.id.desc()).limit(30))
+    stmt = stmt.where(requests.c.official_id == official_id if official_id else requests.c.official_id.is_(None))
+    if not official_id:
+        stmt = stmt.where(requests.c.account_id == account_id if account_id else requests.c.account_id.is_(None))
+    stmt = stmt.where(requests.c.topic == topic if topic else requests.c.topic.is_(None))
+    rows = conn.execute(stmt).all()
+    return [(r.id, to_utc(r.requested_utc), signature(r.description)) for r in reversed(rows)]
 
 
 def mark_answered(conn: Connection, *, now: datetime) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 from tests.web.conftest import login
 
@@ -180,3 +181,28 @@ def test_private_mode_hides_everything_from_anonymous(seeded):
         assert c.get("/api/v1/officials", headers={"X-Api-Key": info["keys"]["read"]}).status_code == 200
         login(c, "viewer")
         assert c.get("/").status_code == 200
+
+
+def test_comments_labelled_after_a_sync_become_requests_and_join_incidents(app_client):
+    from akimwatch.store.schema import comments, labels
+    from akimwatch.web.app import run_sync
+
+    c = app_client
+    engine = c.app.state.engine
+    first = c.get("/api/v1/requests", params={"topic": "animals_zoo"}).json()["items"]
+    with engine.begin() as conn:  # imported now, labelled later
+        conn.execute(comments.insert().values(
+            id=100, platform="instagram", platform_id="c100", post_platform_id="p1", post_id=1,
+            author_handle="late", text="Просим закрыть зоопарк, животным плохо, рассмотреть закрытие",
+            published_utc=datetime.now(UTC) - timedelta(days=2), is_official_reply=False))
+    run_sync(c.app)
+    assert len(c.get("/api/v1/requests").json()["items"]) == 6  # no label yet: no request
+    with engine.begin() as conn:
+        conn.execute(labels.insert(), [
+            {"item_kind": "comment", "item_id": 100, "analyzer": "comment_type", "version": "1", "value": "request"},
+            {"item_kind": "comment", "item_id": 100, "analyzer": "topic", "version": "1", "value": "animals_zoo"}])
+    assert run_sync(c.app)["created"] == 1
+    assert run_sync(c.app)["created"] == 0  # idempotent
+    new = c.get("/api/v1/requests", params={"topic": "animals_zoo", "limit": 1}).json()["items"][0]
+    assert new["comment_id"] == 100
+    assert new["incident_id"] == min(r["incident_id"] for r in first)  # grouped with the earlier zoo incident
