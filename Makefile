@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test system-deps lint bench bench-web serve clean
+.PHONY: demo test install install-test system-deps lint bench bench-report bench-web serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,9 +21,12 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/akimwatch demo --dir $(DEMO_DIR)
 
-# Debian chromium for the browser tests (driven by Playwright; never `playwright install`).
+# Debian packages: chromium (web and report browser tests), poppler-utils (pdftoppm: PDF report pages),
+# pango + fonts (WeasyPrint renders the PDF report with them).
+SYSTEM_PACKAGES = chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation
 system-deps:
-	command -v chromium || (apt-get update && apt-get install -y chromium)
+	(command -v chromium && command -v pdftoppm && ldconfig -p | grep -q libpangoft2 \
+	  && fc-list | grep -qi dejavu) >/dev/null || (apt-get update && apt-get install -y $(SYSTEM_PACKAGES))
 
 test: install-test system-deps
 	$(BIN)/ruff check .
@@ -34,6 +37,9 @@ lint: install-test
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+
+bench-report: install
+	$(BIN)/python benchmarks/report.py
 
 bench-web: install
 	$(BIN)/python benchmarks/web.py

@@ -188,6 +188,14 @@ def demo(dir: Annotated[Path, typer.Option(
               f"{c['official_replies']:,} official replies", highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path)
+    out.print(f"report: {_demo_report(result)}", highlight=False)
+
+
+def _demo_report(result) -> Path:
+    """The demo's HTML report (ru), written again now that the comments carry labels (topics, types)."""
+    from akimwatch.reports import render_report
+
+    return render_report(_engine(str(result.db_path)), lang="ru", fmt="html", out=result.report_path)
 
 
 def _demo_rank(out: Console, db_path: Path) -> None:
@@ -237,35 +245,80 @@ def _metrics(db: str | None, period: str | None, official: list[str] | None, con
         raise typer.Exit(2) from None
 
 
+LangOption = Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")]
+
+
 @app.command("metrics")
 def metrics(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
             format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
-            config: ConfigOption = None) -> None:
+            config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
     from akimwatch.metrics.render import render_csv, render_metrics_table
+    from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
         err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
         raise typer.Exit(2)
     data = _metrics(db, period, official, config)
+    demo = is_demo_store(_engine(db))
+    if demo:  # outputs from the synthetic demo say so, in every format
+        for o in data:
+            o["demo_data"] = True
     if format == "json":
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif format == "csv":
         sys.stdout.write(render_csv(data))
     else:
-        render_metrics_table(console if console.is_terminal else Console(width=200), data)
+        render_metrics_table(console if console.is_terminal else Console(width=200), data, _lang(lang), demo=demo)
 
 
 @app.command("rank")
 def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
-         config: ConfigOption = None) -> None:
+         config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
+    from akimwatch.config import load_config
     from akimwatch.metrics.render import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
     data = _metrics(db, period, official, config)
-    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)))
+    render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)),
+                      lang=_lang(lang), config=load_config(config))
 
+
+def _lang(lang: str) -> str:
+    from akimwatch.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        err.print(f"error --lang must be one of {', '.join(LANGUAGES)} (got {lang!r})", markup=False, highlight=False)
+        raise typer.Exit(2)
+    return lang
+
+
+# --- reports (akimwatch/reports) ---------------------------------------------------------------------------------
+
+@app.command("report")
+def report(db: DbOption = None, period: PeriodOption = None, official: OfficialOption = None,
+           lang: Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")] = "ru",
+           format: Annotated[str, typer.Option("--format", help="html, pdf, md or json.")] = "html",
+           out: Annotated[Path | None, typer.Option("--out", help="Output file or folder (default report.<format>).")] = None,
+           config: ConfigOption = None) -> None:
+    """The article from data: title page, ranking, a section per official, charts, map, methodology."""
+    from akimwatch.config import load_config
+    from akimwatch.metrics import parse_period
+    from akimwatch.reports import ReportError, render_report
+
+    try:
+        cfg = load_config(config)
+        prd = parse_period(period)
+        with err.status("writing the report…"):
+            path = render_report(_engine(db), prd, official or None, lang, format, out, config=cfg)
+    except (ValueError, ReportError) as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"report: {path}", highlight=False)
 
 
 # -- live collection (akimwatch.harvest) ------------------------------------------------------------
@@ -451,3 +504,70 @@ def user_add(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+@app.command("analyze")
+def analyze(db: DbOption = None,
+            since: Annotated[str | None, typer.Option("--since", help="Only items published from this date.")] = None,
+            relabel: Annotated[bool, typer.Option("--relabel", help="Rewrite the current version's labels.")] = False,
+            ) -> None:
+    """Label comments (language, type, topic, sentiment) and posts (language, topic, voice) not yet labelled."""
+    from akimwatch.analysis.run import run_analysis
+    from akimwatch.analysis.voice import run_voice
+
+    engine = _engine(db)
+    result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal)
+    voice = run_voice(engine)
+    console.print(f"labelled {result['labelled']:,} items ({', '.join(f'{k} {v}' for k, v in result['versions'].items())});"
+                  f" voice: {voice}", highlight=False)
+
+
+@app.command("classify")
+def classify(
+    input: Annotated[Path, typer.Option("--input", help="CSV file to label.")],
+    output: Annotated[Path, typer.Option("--output", help="Where to write the labelled CSV.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+) -> None:
+    """Label any CSV: adds lang, type, topic, sentiment and a confidence for each."""
+    from akimwatch.analysis.classify import ClassifyInputError, classify_csv
+
+    if not input.exists():
+        err.print(f"{input}: file does not exist")
+        raise typer.Exit(1)
+    try:
+        result = classify_csv(input, text_column, output)
+    except ClassifyInputError as exc:
+        err.print(f"error {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"{result['rows']:,} rows labelled → {result['output']}"
+                  + (f" ({result['encoding_fallback_lines']} lines not UTF-8, decoded as cp1251)"
+                     if result["encoding_fallback_lines"] else ""), highlight=False)
+
+
+@app.command("train")
+def train(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
+                                                      help="The shared data folder (default ../shared/data).")] = None,
+          ) -> None:
+    """Retrain the shipped models reproducibly from the shared data and the annotated set; updates the cards."""
+    from akimwatch.analysis.train import train_all
+
+    train_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
+
+
+@app.command("eval")
+def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
+                                                      help="The shared data folder (default ../shared/data).")] = None,
+          ) -> None:
+    """Precision / recall / F1 per label and class on the held-out splits; updates the model cards."""
+    from akimwatch.analysis.evaluate import evaluate_all
+
+    result = evaluate_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
+    table = Table(title="held-out evaluation")
+    for col in ("label", "split", "n", "accuracy", "macro-F1", "weighted-F1"):
+        table.add_column(col, overflow="fold")
+    for label, splits in result.items():
+        for split, rep in splits.items():
+            if isinstance(rep, dict) and "macro_f1" in rep:
+                table.add_row(label, split, str(rep.get("n", "")), f"{rep.get('accuracy', 0):.3f}",
+                              f"{rep['macro_f1']:.3f}", f"{rep.get('weighted_f1', 0):.3f}")
+    console.print(table)

@@ -34,6 +34,7 @@ class DemoResult:
     overview: list[dict[str, Any]]
     counts: dict[str, int]
     files: list[FileResult] = field(default_factory=list)
+    report_path: Path | None = None
 
 
 def demo_data_dir() -> Path:
@@ -88,8 +89,11 @@ def run_demo(dir: Path, *, on_file: Callable[[Path, FileResult], None] | None = 
             results.append(res)
             if on_file:
                 on_file(path, res)
+        from akimwatch.reports import render_report
+
+        report_path = render_report(engine, lang="ru", fmt="html", out=dir / "report.html").resolve()
         return DemoResult(db_path=db_path, overview=official_overview(engine), counts=count_rows(engine),
-                          files=results)
+                          files=results, report_path=report_path)
     finally:
         engine.dispose()
 

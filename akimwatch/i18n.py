@@ -10,10 +10,17 @@ A missing translation falls back to the English id, so the UI never shows a blan
 
 Plural rules: Russian has one / few / many (1 пост, 3 поста, 25 постов); Kazakh takes no plural
 agreement after numerals (5 пост); English one / other.
+
+Two kinds of catalogs, consulted in this order:
+1. gettext catalogs ``akimwatch/locale/<lang>/LC_MESSAGES/akimwatch.po`` (the reports' strings; the compiled
+   ``.mo`` beside each ``.po`` is shipped and read with the standard library, plural forms from the catalog's
+   ``Plural-Forms`` header). Rebuild the ``.mo`` files with ``python -m akimwatch.reports.catalogs``.
+2. the web app's JSON catalogs (``register_catalog``).
 """
 
 from __future__ import annotations
 
+import gettext as _gettext
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -38,7 +45,10 @@ def _load_builtin() -> None:
     import json
     from importlib import resources
 
-    folder = resources.files("akimwatch.web").joinpath("locale")
+    try:
+        folder = resources.files("akimwatch.web").joinpath("locale")
+    except ModuleNotFoundError:  # the web app is not part of this installation
+        return
     for lang in LANGUAGES:
         entry = folder.joinpath(f"{lang}.json")
         if entry.is_file():
@@ -60,10 +70,47 @@ def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
+GETTEXT_DOMAIN = "akimwatch"
+_GNU: dict[str, _gettext.GNUTranslations] = {}
+
+
+def _load_gettext_catalogs() -> None:
+    """Read the compiled gettext catalogs shipped in ``akimwatch/locale`` (no build step at install time)."""
+    from importlib import resources
+
+    folder = resources.files("akimwatch").joinpath("locale")
+    for lang in LANGUAGES:
+        entry = folder.joinpath(lang, "LC_MESSAGES", f"{GETTEXT_DOMAIN}.mo")
+        if entry.is_file():
+            with entry.open("rb") as fh:
+                _GNU[lang] = _gettext.GNUTranslations(fh)
+
+
+def has_translation(lang: str, msgid: str) -> bool:
+    """True when a catalog of ``lang`` translates ``msgid`` (English needs none: the ids are English)."""
+    gnu = _GNU.get(lang)
+    if gnu is not None and (msgid in gnu._catalog or (msgid, 0) in gnu._catalog):  # noqa: SLF001
+        return True
+    return msgid in _CATALOGS.get(lang, {}) or msgid in PLURALS.get(lang, {})
+
+
 def gettext(lang: str, msgid: str, **params) -> str:
     """Translate ``msgid``; ``params`` are substituted with ``str.format``."""
-    text = _CATALOGS.get(lang, {}).get(msgid, msgid)
+    gnu = _GNU.get(lang)
+    if gnu is not None and msgid in gnu._catalog:  # noqa: SLF001
+        text = gnu.gettext(msgid)
+    else:
+        text = _CATALOGS.get(lang, {}).get(msgid, msgid)
     return text.format(**params) if params else text
+
+
+def ngettext_raw(lang: str, singular: str, plural: str, n: int) -> str:
+    """The plural form for ``n`` before substitution (gettext catalogs first, with their Plural-Forms)."""
+    gnu = _GNU.get(lang)
+    if gnu is not None and (singular, 0) in gnu._catalog:  # noqa: SLF001
+        return gnu.ngettext(singular, plural, abs(int(n)))
+    forms = PLURALS.get(lang, {}).get(singular)
+    return forms[min(plural_index(lang, n), len(forms) - 1)] if forms else singular if n == 1 else plural
 
 
 def plural_index(lang: str, n: int) -> int:
@@ -82,9 +129,7 @@ def plural_index(lang: str, n: int) -> int:
 
 def ngettext(lang: str, singular: str, plural: str, n: int, **params) -> str:
     """Plural-aware translation; ``{n}`` in the message is the formatted number."""
-    forms = PLURALS.get(lang, {}).get(singular)
-    text = forms[min(plural_index(lang, n), len(forms) - 1)] if forms else singular if n == 1 else plural
-    return text.format(n=format_number(n, lang), **params)
+    return ngettext_raw(lang, singular, plural, n).format(n=format_number(n, lang), **params)
 
 
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
@@ -143,3 +188,4 @@ def translator(lang: str):
 
 
 _load_builtin()
+_load_gettext_catalogs()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 COMPONENTS = ("activity", "responsiveness", "action", "personal_voice", "engagement")
-NAMES_RU = {"activity": "активность", "responsiveness": "ответы гражданам", "action": "повестка и действия",
-            "personal_voice": "личный голос", "engagement": "вовлечённость на подписчика"}
 
 
 def components(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float | None]:
@@ -37,25 +35,6 @@ def components(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float | None
     return {k: (round(v, 1) if v is not None else None) for k, v in comp.items()}
 
 
-def _facts(o: dict[str, Any]) -> dict[str, str]:
-    """The plain numbers behind each component, for the «why» text."""
-    act = o["activity"]
-    out = {"activity": f" — {act['posts_per_week']:.1f} поста в неделю, посты в {act['weeks_with_posts']} из "
-                       f"{act['weeks_observed']} недель" if act["weeks_observed"] else ""}
-    if o["reply_rate_requests"] is not None:
-        out["responsiveness"] = (f" — ответ на {o['replied_requests_questions'] or 0} из {o['requests_questions']}"
-                                 " просьб и вопросов")
-    elif o["reply_rate"] is not None:
-        out["responsiveness"] = f" — ответ на {o['replied_comments']} из {o['citizen_comments']} комментариев"
-    if o["coverage"] is not None:
-        out["action"] = (f" — охват тем {o['coverage']:.0%}, "
-                         f"связей «просили — сделал»: {sum(1 for a in o['acted_on'] if a['kind'] == 'post')}")
-    counts = o["voice"].get("counts")
-    if counts:
-        out["personal_voice"] = f" — {counts['personal']} личных из {counts['personal'] + counts['press_service']}"
-    return out
-
-
 def _competition_rank(values: dict[str, float]) -> dict[str, int]:
     ordered = sorted(values.items(), key=lambda kv: -kv[1])
     ranks: dict[str, int] = {}
@@ -65,31 +44,22 @@ def _competition_rank(values: dict[str, float]) -> dict[str, int]:
 
 
 def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
-    """Fill score, rank, rank_state, components, metric_ranks and why for every official (in place)."""
+    """Fill score, rank, rank_state, components and metric_ranks for every official (in place)."""
     r = cfg["ranking"]
     weights = {k: float(v) for k, v in r["weights"].items() if float(v) > 0}
     scores: dict[str, float] = {}
     for o in result:
         comp = components(o, cfg)
         o["components"] = comp
-        reasons = []
-        if o["activity"]["posts"] < r["min_posts"]:
-            reasons.append(f"{o['activity']['posts']} собственных постов за период (нужно не меньше {r['min_posts']})")
         usable = {k: w for k, w in weights.items() if comp.get(k) is not None}
-        if not usable:
-            reasons.append("нет ни одной составляющей с достаточными данными")
-        if reasons:
-            o.update(score=None, rank=None, rank_state="not_enough_data", why="недостаточно данных: " + "; ".join(reasons))
+        if o["activity"]["posts"] < r["min_posts"] or not usable:
+            # The words («why») are written by akimwatch.metrics.explain, in the reader's language.
+            o.update(score=None, rank=None, rank_state="not_enough_data")
             continue
         total = sum(usable.values())
         o["score"] = round(sum(comp[k] * w for k, w in usable.items()) / total, 1)
         o["rank_state"] = "ranked"
         scores[o["official_id"]] = o["score"]
-        facts = _facts(o)
-        parts = [f"{NAMES_RU[k]} {comp[k]:.0f}{facts.get(k, '')} (вес {w / total:.0%})" for k, w in
-                 sorted(usable.items(), key=lambda kv: -comp[kv[0]] * kv[1])]
-        missing = [NAMES_RU[k] for k in weights if comp.get(k) is None]
-        o["why"] = "; ".join(parts) + (f"; без данных: {', '.join(missing)}" if missing else "")
     ranks = _competition_rank(scores)
     for o in result:
         o["rank"] = ranks.get(o["official_id"])

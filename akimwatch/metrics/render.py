@@ -9,9 +9,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-STATUS_RU = {"active": "активен", "irregular": "нерегулярно", "dormant": "затих", "inactive": "неактивен",
-             "tagged_only": "только отметки", "none": "нет аккаунтов"}
-CSV_COLUMNS = ("official_id", "name", "region", "status", "score", "rank", "rank_state", "account_id", "platform",
+from akimwatch.metrics.explain import explain_rank, status_name
+from akimwatch.reports.writer import N_, Writer
+
+CSV_COLUMNS = ("demo_data", "official_id", "name", "region", "status", "score", "rank", "rank_state", "account_id", "platform",
                "handle", "account_status", "posts", "posts_per_week", "first_post", "last_post",
                "days_since_last_post", "longest_silence_days", "photo", "video", "long_video", "album", "text",
                "repost_share", "voice_personal", "voice_press_service", "citizen_comments", "official_replies",
@@ -19,12 +20,12 @@ CSV_COLUMNS = ("official_id", "name", "region", "status", "score", "rank", "rank
                "followers", "engagement_rate")
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
+def _pct(w: Writer, x: float | None) -> str:
+    return "—" if x is None else w.pct(x)
 
 
-def _num(x: Any, fmt: str = "{:,}") -> str:
-    return "—" if x is None else fmt.format(x)
+def _num(w: Writer, x: Any, decimals: int = 0) -> str:
+    return "—" if x is None else w.num(x, decimals)
 
 
 def render_csv(data: list[dict[str, Any]]) -> str:
@@ -32,7 +33,8 @@ def render_csv(data: list[dict[str, Any]]) -> str:
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for o in data:
-        base = {k: o.get(k) for k in ("official_id", "name", "region", "status", "score", "rank", "rank_state")}
+        base = {k: o.get(k) for k in ("demo_data", "official_id", "name", "region", "status", "score", "rank",
+                                      "rank_state")}
         for a in o["accounts"] or [{}]:
             row = dict(base)
             if a:
@@ -44,33 +46,40 @@ def render_csv(data: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def render_metrics_table(console: Console, data: list[dict[str, Any]]) -> None:
-    t = Table(title="akimwatch: метрики по аккаунтам")
-    for col in ("аким", "аккаунт", "статус", "постов", "в неделю", "дней тишины", "видео/IGTV", "репосты",
-                "личный голос", "комм.", "ответов", "доля ответов", "медиана, ч", "без ответа"):
-        t.add_column(col, overflow="fold")
+def render_metrics_table(console: Console, data: list[dict[str, Any]], lang: str = "ru", demo: bool = False) -> None:
+    w = Writer(lang, "text")
+    t = Table(title=w.raw("akimwatch: metrics per account"), caption=w.raw("demo data (synthetic)") if demo else None)
+    for col in (N_("official"), N_("account"), N_("status"), N_("posts"), N_("per week"), N_("days silent"),
+                N_("video/IGTV"), N_("reposts"), N_("personal voice"), N_("comments"), N_("replies"),
+                N_("reply rate"), N_("median reply, h"), N_("unanswered")):
+        t.add_column(w.raw(col), overflow="fold")
     for o in data:
         if not o["accounts"]:
-            t.add_row(o["name"], "—", STATUS_RU.get(o["status"], o["status"]), *["—"] * 11)
+            t.add_row(o["name"], "—", status_name(w, o["status"]), *["—"] * 11)
         for i, a in enumerate(o["accounts"]):
             f = a["formats"]
             video = None if f["video"] is None else f["video"] + f["long_video"]
             t.add_row(o["name"] if i == 0 else "", f"{a['platform']} @{a['handle'] or a['account_id']}",
-                      STATUS_RU.get(a["status"], a["status"]), str(a["posts"]), _num(a["posts_per_week"], "{:.1f}"),
-                      _num(a["days_since_last_post"], "{:.0f}"), _pct(video), _pct(a["repost_share"]),
-                      _pct(a["voice"]["personal"]), _num(a["citizen_comments"]), _num(a["official_replies"]),
-                      _pct(a["reply_rate"]), _num(a["median_reply_hours"], "{:.1f}"),
-                      "не размечено" if a["unanswered"] is None else str(a["unanswered"]))
+                      status_name(w, a["status"]), w.num(a["posts"]), _num(w, a["posts_per_week"], 1),
+                      _num(w, a["days_since_last_post"]), _pct(w, video), _pct(w, a["repost_share"]),
+                      _pct(w, a["voice"]["personal"]), _num(w, a["citizen_comments"]), _num(w, a["official_replies"]),
+                      _pct(w, a["reply_rate"]), _num(w, a["median_reply_hours"], 1),
+                      w.raw("not labelled") if a["unanswered"] is None else w.num(a["unanswered"]))
     console.print(t)
 
 
-def render_rank_table(console: Console, data: list[dict[str, Any]], demo: bool = False) -> None:
-    t = Table(title="akimwatch: рейтинг (веса и пороги — docs/methodology.md)",
-              caption="демо-данные (синтетические)" if demo else None)
-    for col in ("место", "аким", "регион", "статус", "балл", "почему"):
-        t.add_column(col, overflow="fold")
+def render_rank_table(console: Console, data: list[dict[str, Any]], demo: bool = False, lang: str = "ru",
+                      config: dict[str, Any] | None = None) -> None:
+    from akimwatch.config import load_config
+
+    cfg = config or load_config()
+    w = Writer(lang, "text")
+    t = Table(title=w.raw("akimwatch: ranking (weights and thresholds: docs/methodology.md)"),
+              caption=w.raw("demo data (synthetic)") if demo else None)
+    for col in (N_("place"), N_("official"), N_("region"), N_("status"), N_("score"), N_("why")):
+        t.add_column(w.raw(col), overflow="fold")
     for o in data:
-        place = str(o["rank"]) if o["rank"] is not None else "нет данных"
-        t.add_row(place, o["name"], o["region"] or "—", STATUS_RU.get(o["status"], o["status"]),
-                  _num(o["score"], "{:.1f}"), o["why"] or "")
+        place = w.num(o["rank"]) if o["rank"] is not None else w.raw("not enough data")
+        t.add_row(place, o["name"], o["region"] or "—", status_name(w, o["status"]),
+                  _num(w, o["score"], 1), str(explain_rank(w, o, cfg)))
     console.print(t)

@@ -40,7 +40,7 @@ def test_metrics_json_csv_table_and_rank(tmp_path):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("ranking:\n  min_citizen_comments: 5\n", "utf-8")
     res = runner.invoke(app, ["rank", "--db", db, "--period", "2019-06-01:2019-06-30", "--config", str(cfg)])
-    assert res.exit_code == 0 and "Аким А" in res.stdout and "нет данных" in res.stdout
+    assert res.exit_code == 0 and "Аким А" in res.stdout and "недостаточно данных" in res.stdout
 
 
 def test_metrics_errors(tmp_path):

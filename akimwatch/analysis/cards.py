@@ -1,0 +1,276 @@
+"""Model cards (markdown, one per shipped model) written from the evaluation results.
+
+The static parts (data, mappings, licences, what was tried and did not help) live here as text, next to the code
+that trains; the numbers come from ``evaluate_all``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from akimwatch.analysis.language import VERSION as LANG_VERSION
+
+DATASETS = {
+    "annotated": "akimwatch annotated comment set (training/annotated/comments.csv; 1,029 real texts from the corpora "
+    "below and the bnews.kz article, labelled by the guide in docs/methodology.md, reviewed in a second pass)",
+    "spb": "Наш Санкт-Петербург appeals (gorod.gov.spb.ru via Timmy-Max/Appeals-to-Housing-and-Communal-Services; "
+    "no licence stated, research use)",
+    "kursk": "Kursk region citizen appeals (hackathon data via k1ck3r777/1234; no licence stated, research use)",
+    "rusentiment": "RuSentiment (Rogers et al., COLING 2018) — **CC BY-NC-SA 4.0: non-commercial, share-alike**; "
+    "models trained on it inherit these terms",
+    "rusentitweet": "RuSentiTweet (Smetanin, PeerJ CS 2022; no licence stated, cite the paper)",
+    "kazsandra": "KazSAnDRA (Yeshpanov & Varol, 2023, IS2AI; no licence stated, cite the paper)",
+}
+
+CARDS = {
+    "language": {
+        "title": "Language (ru / kk / mixed / other)",
+        "data": ["kazsandra", "spb", "rusentiment", "rusentitweet", "kursk", "annotated"],
+        "how": "Word counting, not a classifier. `lang_words.tsv.gz` lists words that are far more frequent in Kazakh "
+        "reviews (KazSAnDRA train) than in Russian posts/appeals (Kazakh, ratio > 20, vetoed by the pymorphy3 "
+        "Russian dictionary unless ratio > 200) and Russian dictionary words that are not >= 3x more frequent in "
+        "Kazakh reviews. Any word with a Kazakh-only letter "
+        "(әғқңөұүһі) is Kazakh. The minority language at >= 15 % of recognised words makes a text `mixed`; no "
+        "recognised word: Cyrillic -> ru, otherwise other.",
+        "tried": "- lingua-language-detector: not used — loading its models takes seconds and it labels far fewer than "
+        "5,000 texts/s; it also has no notion of Kazakh typed with Russian letters.\n"
+        "- A linear head on the shared features (KazSAnDRA = kk, Russian corpora = ru): cannot express "
+        "`mixed` without labelled mixed data, so the word-share rule was kept.\n"
+        "- Tuned on the annotated train+dev language labels (711 texts; never test): every Russian dictionary "
+        "word counted as Russian, mixed share 0.15: accuracy 0.940; mixed share 0.20: 0.947; dictionary words "
+        "counted as Russian only below kk/ru frequency ratio 20: 0.945, 5: 0.961, **3: 0.962 (adopted)**, 2: 0.962, "
+        "1: 0.961; Kazakh threshold for dictionary words 50 or 20 instead of 200: no gain. v1.0 -> v1.1.",
+        "metrics": [
+            (
+                "short_combined",
+                "comments < 100 chars: annotated test + Russian test sets (target accuracy >= 0.97)",
+            ),
+            ("annotated_test_short", "annotated test, < 100 chars"),
+            ("ru_sets_short", "rusentiment_test + rusentitweet_test, < 100 chars, all `ru`"),
+            ("annotated_test", "annotated test, all lengths"),
+        ],
+    },
+    "comment_type": {
+        "title": "Comment type (gratitude / complaint / request / question / other)",
+        "data": ["annotated", "kazsandra", "rusentiment", "spb"],
+        "how": "Linear SVM (liblinear) over the shared hashed features (folded words, word bigrams, 5-letter prefixes, "
+        "char 3- and 4-grams, punctuation, lexicon cues from data/lexicon.csv in Russian and Kazakh). Training data: the "
+        "annotated train split (weight 3) plus weak labels at a lower weight chosen on annotated dev: KazSAnDRA "
+        "positive -> gratitude, negative -> complaint; RuSentiment `speech` with thanks/congratulation words -> "
+        "gratitude; other RuSentiment posts without '?' -> other, neutral ones ending in '?' -> question; SPb "
+        "appeals -> request if they contain an explicit ask word, else complaint. Final fit on train + dev.",
+        "tried": "- annotated data only (weak weight 0): lower dev macro-F1 than with weak labels (see grid).\n"
+        "- class balancing and C values: see grid.\n"
+        "- Feature variants on annotated dev (annotated data only, C=0.3 balanced): char 3-grams only 0.790; "
+        "+ char 4-grams 0.803 (adopted); + emoticon/caps/elongation marks 0.795; + 4/6-letter prefixes 0.794; "
+        "+ pymorphy3 lemmas 0.803 (no gain, doubles featurization time: not adopted).\n"
+        "- History, for honesty: the first full evaluation (v2026.11-1 without the end-of-text '?' feature and the "
+        "weak question rows) gave test macro-F1 0.777; those two additions were then made because a unit test on a "
+        "municipal question failed and dev showed weak `question` recall; settings were again chosen on dev. The "
+        "test split is re-evaluated after every retraining (six times so far; this head has been unchanged since the "
+        "third), never used for a choice.",
+        "metrics": [
+            ("annotated_test", "annotated test split (target macro-F1 >= 0.80)"),
+            ("annotated_test_baseline", "baseline TF-IDF + LinearSVC on annotated train+dev"),
+        ],
+    },
+    "topic": {
+        "title": "Topic (18 municipal topics, one primary + secondary in `extra`)",
+        "data": ["spb", "kursk", "annotated", "rusentiment", "rusentitweet", "kazsandra"],
+        "how": "Linear SVM over the shared features. SPb appeals mapped reason -> topic "
+        "(training/mappings/spb_reason_to_topic.csv, capped at 3,000 per topic), Kursk train split mapped "
+        "Тематика -> topic (training/mappings/kursk_theme_to_topic.csv), 9,000 general posts/reviews as `none`, "
+        "annotated train (weight 3); chosen on annotated dev, refit with dev. `gas` has no training rows in any "
+        "corpus: a gas lexicon cue (газ, газификация, газдандыру ...) turns utilities/none/housing into `gas`. "
+        "Zoos are in no corpus either (`animals_zoo` is learnt from stray-animal appeals): a mention of a zoo "
+        "(зоопарк, зоосад, Kazakh хайуанаттар паркі/бағы) makes `animals_zoo` primary, the model's choice secondary. "
+        "Both rules are applied in the evaluation too (what users get is what is measured). "
+        "Secondary topics: other classes with confidence >= 0.25 and >= half of the first.",
+        "tried": "- Kazakh topics rely on the shared Russian/Kazakh lexicon cues (no Kazakh topic data exists here).",
+        "metrics": [
+            ("annotated_test", "annotated test split (primary topic)"),
+            ("kursk_test_mapped", "our Kursk test split, Тематика mapped to our topics"),
+        ],
+    },
+    "sentiment": {
+        "title": "Sentiment (positive / neutral / negative)",
+        "data": ["rusentiment", "rusentitweet", "kazsandra", "spb", "annotated"],
+        "how": "Linear SVM over the shared features. RuSentiment + RuSentiTweet train (training/mappings/"
+        "sentiment_labels.csv: speech -> positive, skip dropped), KazSAnDRA polarity train minus our tune carve-out (0 -> negative, 1 -> positive), 3,000 SPb "
+        "appeals as negative, annotated train (weight 3); chosen on annotated dev, refit with dev.",
+        "tried": "- see grid; KazSAnDRA has no neutral class, so Kazakh neutral comments lean on the annotated set.\n"
+        "- pymorphy3 lemmas as extra features: +0.009 dev macro-F1 on RuSentiment, but featurization time doubles, "
+        "which endangers the 5,000 comments/s budget: not adopted.\n"
+        "- char 4-grams (adopted for all heads): +0.009 RuSentiment dev, +0.013 annotated type dev, +0.000 "
+        "KazSAnDRA tune.",
+        "metrics": [
+            ("annotated_test", "annotated test split"),
+            ("kazsandra_valid_polarity", "KazSAnDRA 04_pc_valid, positive vs negative score"),
+            ("rusentitweet_test_3class", "RuSentiTweet test, speech -> positive, skip dropped"),
+        ],
+    },
+    "kursk_coarse": {
+        "title": "Benchmark head: Kursk appeals, 17 coarse categories",
+        "data": ["kursk"],
+        "how": "Same features and learner as the product heads, trained on our seeded stratified Kursk train split "
+        "(datasets.kursk_split, seed 2024, 20 % test; the portal test row, category 12, dropped); C and "
+        "balancing chosen on a 20 % dev carve-out of train. Exists to measure the method; not used at run time.",
+        "tried": "- training on the 161 fine Тематика labels and mapping back to categories: no gain on dev/exploration.\n"
+        "- adding SPb appeals mapped to categories 0/3/16 at weight 0.1-0.3: no clear gain.\n"
+        "- Honest note: in the first exploratory runs (before the dev carve-outs existed) test scores were "
+        "printed for a handful of settings (baseline vs ours, C in {0.3, 1, 3}, balanced or not); the final "
+        "choice is made on dev only.",
+        "metrics": [
+            ("kursk_test", "our Kursk test split (targets: macro-F1 >= 0.75, accuracy >= 0.88)"),
+            ("kursk_test_baseline", "baseline TF-IDF + LinearSVC, same split"),
+        ],
+    },
+    "rusentiment5": {
+        "title": "Benchmark head: RuSentiment, 5 classes",
+        "data": ["rusentiment", "rusentitweet"],
+        "how": "Same features and learner; trained on rusentiment_random_posts + preselected_posts (RuSentiTweet "
+        "added only if it helped on a 10 % dev carve-out). Evaluated on rusentiment_test.csv.",
+        "tried": "- Honest note: one exploratory run printed test scores for C in {0.1, 0.3} with/without RuSentiTweet "
+        "before the dev carve-out existed; the final choice is made on dev only.",
+        "metrics": [
+            ("rusentiment_test", "rusentiment_test.csv (target weighted-F1 >= 0.76)"),
+            ("rusentiment_test_baseline", "baseline TF-IDF + LinearSVC, same data"),
+        ],
+    },
+    "kazsandra_polarity": {
+        "title": "Benchmark head: KazSAnDRA polarity",
+        "data": ["kazsandra"],
+        "how": "Same features and learner; trained on 03_pc_train_rus minus a seeded 10 % tune carve-out used to "
+        "choose C (the official test split is not distributed). **04_pc_valid is reported but never used for "
+        "tuning.**",
+        "tried": "- see grid; 08_sc_train_rus rows (not in 03 train, text not in 04_pc_valid; 1-2 stars -> 0, "
+        "4-5 -> 1) as extra training data: no gain on tune, not used.\n"
+        "- NB-SVM (log-count-ratio scaled features): tune macro-F1 0.812 -> 0.815, LogisticRegression C=3: 0.811; "
+        "gains too small to justify a second model type.\n"
+        "- Prior shift (adopted in v2026.11-2, after the first two evaluations): the polarity train split is "
+        "undersampled to 50/50, real reviews are mostly positive. The positive share among polar reviews in the "
+        "per-source files 01_source_2gis + 05_source_maps (training-side data, not the valid split) is used as the "
+        "prior; the decision threshold is chosen on the tune carve-out re-weighted to that prior (grid -1..1).",
+        "metrics": [
+            ("kazsandra_valid", "04_pc_valid (target macro-F1 >= 0.81)"),
+            ("kazsandra_valid_baseline", "baseline TF-IDF + LinearSVC trained on the same train part"),
+        ],
+    },
+}
+
+
+# (split key, metric, target, the issue's baseline figure or None)
+TARGETS = {
+    "language": [
+        ("short_combined", "accuracy", 0.97, None),
+        ("annotated_test_short", "accuracy", 0.97, None),
+    ],
+    "comment_type": [("annotated_test", "macro_f1", 0.80, None)],
+    "kursk_coarse": [("kursk_test", "macro_f1", 0.75, 0.61), ("kursk_test", "accuracy", 0.88, 0.83)],
+    "rusentiment5": [("rusentiment_test", "weighted_f1", 0.76, 0.71)],
+    "kazsandra_polarity": [("kazsandra_valid", "macro_f1", 0.81, 0.73)],
+}
+WHY_MISSED = {
+    "language": "The combined figure (target met) is dominated by 4,405 short Russian texts; on the 249 hand-labelled "
+    "short comments alone (mostly Kazakh reviews) accuracy is lower: the kk/mixed boundary (a Russian loan word "
+    "or two in a Kazakh sentence) is where most errors are, and the annotator's calls there are themselves a "
+    "judgement. Both figures are shown so the reader can judge.",
+    "kursk_coarse": "Only 1,281 training rows; our stratified test split keeps classes with 1-3 rows (culture, "
+    "trade, construction, support measures), whose F1 is 0 or 1 by chance, so macro-F1 is dominated by them "
+    "(over the 6 classes with >= 5 test rows macro-F1 is 0.80, baseline 0.77 — shown for reading, not as the "
+    "target metric). The issue's baseline figures were measured on a different (reserved) split, so they are not "
+    "comparable: compare with the baseline re-measured on our split below.",
+    "rusentiment5": "Linear models over n-grams plateau near 0.73 weighted-F1 here; the RuSentiment paper's best model "
+    "(a neural network on pretrained embeddings) reported about 0.73 as well, and 0.76 seems to need a pretrained "
+    "encoder. The optional local-transformer backend was not built.",
+    "kazsandra_polarity": "The train/tune data are balanced, 04_pc_valid is 82 % positive, and star ratings are noisy "
+    "labels for the text; tuning on the valid split would close part of the gap but is not allowed.",
+    "comment_type": "Short of the target by a small margin; the annotated set is small (546 train rows, 37 "
+    "questions). More annotated municipal questions and requests are the most promising next step.",
+}
+
+
+def _targets(name: str, res: dict) -> list[str]:
+    rows = TARGETS.get(name)
+    if not rows:
+        return []
+    out = [
+        "## Targets (held-out, never tuned on)",
+        "",
+        "| split | metric | target | issue baseline | measured | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    missed = False
+    for key, metric, target, base in rows:
+        rep = res.get(name, {}).get(key)
+        if not rep:
+            continue
+        value = rep[metric]
+        ok = value >= target
+        missed |= not ok
+        out.append(
+            f"| {key} | {metric} | {target:.2f} | {'' if base is None else f'{base:.2f}'} | {value:.3f} | "
+            f"{'yes' if ok else '**no**'} |"
+        )
+        bl = res.get(name, {}).get(f"{key}_baseline")
+        if bl:
+            out.append(f"| {key} (baseline re-measured here) | {metric} | | | {bl[metric]:.3f} | |")
+    out.append("")
+    if missed and name in WHY_MISSED:
+        out += ["Not met: " + WHY_MISSED[name], ""]
+    return out
+
+
+def _table(rep: dict) -> str:
+    lines = ["| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for lab, m in rep["per_class"].items():
+        lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    lines.append(
+        f"\naccuracy **{rep['accuracy']:.3f}**, macro-F1 **{rep['macro_f1']:.3f}** (classes present in the "
+        f"split), weighted-F1 **{rep['weighted_f1']:.3f}**, macro-F1 over classes with >= 5 rows "
+        f"{rep.get('macro_f1_support5', float('nan')):.3f}, n = {rep['n']}"
+    )
+    conf = rep.get("confusion")
+    if conf and len(conf) <= 18:
+        labs = rep["labels"]
+        lines.append("\nConfusion (rows = truth, columns = prediction):\n")
+        lines.append("| | " + " | ".join(labs) + " |")
+        lines.append("|---" * (len(labs) + 1) + "|")
+        for lab, row in zip(labs, conf, strict=True):
+            lines.append(f"| **{lab}** | " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def write_cards(res: dict, models_dir: Path, train_summary: dict | None) -> None:
+    heads = (train_summary or {}).get("heads", {})
+    for name, card in CARDS.items():
+        meta = heads.get(name) if isinstance(heads.get(name), dict) else None
+        if meta is None and name != "language":
+            try:
+                from akimwatch.analysis.artifacts import load_head
+
+                meta = load_head(name, models_dir).meta
+            except FileNotFoundError:
+                meta = None
+        parts = [f"# {card['title']}", ""]
+        version = (meta or {}).get("version", "") if name != "language" else LANG_VERSION
+        parts += [
+            f"Version: `{version}` · artifact: `{name if name != 'language' else 'lang_words.tsv.gz'}`",
+            "",
+        ]
+        parts += ["## Data", ""] + [f"- {DATASETS[k]}" for k in card["data"]] + [""]
+        parts += ["## How it works", "", card["how"], ""]
+        parts += _targets(name, res)
+        parts += ["## Held-out results", ""]
+        for key, label in card["metrics"]:
+            rep = res.get(name, {}).get(key)
+            if rep:
+                parts += [f"### {label}", "", _table(rep), ""]
+        parts += ["## What was tried", "", card["tried"], ""]
+        if meta and meta.get("tried"):
+            parts += ["Dev/tune grid (never the test split):", "", "| settings | dev macro-F1 |", "|---|---|"]
+            for t in meta["tried"]:
+                settings = ", ".join(f"{k}={v}" for k, v in t.items() if k != "dev_macro_f1")
+                parts.append(f"| {settings} | {t['dev_macro_f1']:.3f} |")
+            parts += ["", f"Chosen: `{meta.get('chosen')}`; training rows: {meta.get('n_train')}.", ""]
+        (models_dir / f"{name}.md").write_text("\n".join(parts), encoding="utf-8")
