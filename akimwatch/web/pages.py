@@ -94,6 +94,37 @@ def _official_page(request: Request, official_id: str):
                                              "threads": threads, "metrics_available": rank["metrics_available"]})
 
 
+@router.get("/officials/{official_id}/report.{fmt}")
+def official_report(request: Request, official_id: str, fmt: str):
+    """The official's report (akimwatch.reports) as HTML or PDF, in the page's language."""
+    require_read(request)
+    if fmt not in ("html", "pdf") or len(official_id) > 200:
+        raise HTTPException(404, "report formats: html, pdf")
+    rank = data.ranking(_cache(request), request.app.state.config.metrics_period)
+    if not any(r["id"] == official_id for r in rank["rows"]):
+        raise HTTPException(404, "no such official")
+    lang = getattr(request.state, "lang", "ru")
+
+    def build(_conn) -> bytes:
+        import tempfile
+        from pathlib import Path
+
+        from akimwatch.reports import render_report
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = render_report(request.app.state.engine, None, [official_id], lang=lang, fmt=fmt,
+                                 out=Path(tmp) / f"report.{fmt}")
+            return path.read_bytes()
+
+    body = _cache(request).get(f"report:{official_id}:{lang}:{fmt}", build, persist=False)
+    media = "text/html; charset=utf-8" if fmt == "html" else "application/pdf"
+    headers = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                          "font-src data:; frame-ancestors 'none'"}
+    if fmt == "pdf":
+        headers["Content-Disposition"] = f'attachment; filename="akimwatch-{official_id}-{lang}.pdf"'
+    return Response(body, media_type=media, headers=headers)
+
+
 @router.get("/topics")
 def topics_page(request: Request, region: Str = None, official_id: Str = None, since: Str = None,
                 until: Str = None, topic: Str = None, q: Str = None):

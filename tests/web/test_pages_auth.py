@@ -180,3 +180,14 @@ def test_cli_user_add(tmp_path):
     res = CliRunner().invoke(app, ["user", "add", "root", "--role", "admin", "--password-stdin", "--db", str(db)],
                              input="a-very-long-password\n")
     assert res.exit_code == 1 and "already exists" in res.output
+
+
+def test_official_report_downloads(app_client):
+    c = app_client
+    r = c.get("/officials/almaty-akim/report.html")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Сагинтаев" in r.text and "900101300123" not in r.text
+    assert c.get("/officials/almaty-akim/report.doc").status_code == 404
+    assert c.get("/officials/nobody/report.html").status_code == 404
+    pdf = c.get("/officials/almaty-akim/report.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
