@@ -416,13 +416,14 @@ def official_charts(conn: Connection, official_id: str, weeks: int = 26) -> dict
 
 def topic_stats(conn: Connection, *, region: str | None = None, official_id: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
-    """What citizens raise: counts per topic, monthly trend per topic, by region."""
+    """What citizens raise: counts per topic (comments without a topic, ``none``, left out), monthly trend per
+    topic, by region."""
     base = (select(labels.c.value.label("topic"), comments.c.published_utc, officials.c.region)
             .select_from(labels.join(comments, and_(labels.c.item_kind == "comment", labels.c.item_id == comments.c.id))
                          .join(posts, posts.c.id == comments.c.post_id)
                          .join(accounts, accounts.c.id == posts.c.account_id)
                          .outerjoin(officials, officials.c.id == accounts.c.official_id))
-            .where(labels.c.analyzer == "topic", comments.c.is_official_reply.is_(False)))
+            .where(labels.c.analyzer == "topic", labels.c.value != "none", comments.c.is_official_reply.is_(False)))
     if region:
         base = base.where(officials.c.region == region)
     if official_id:
