@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test system-deps lint bench bench-report clean
+.PHONY: demo test install install-test system-deps lint bench bench-report bench-web serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: install
 
 bench-report: install
 	$(BIN)/python benchmarks/report.py
+
+bench-web: install
+	$(BIN)/python benchmarks/web.py
+
+serve: install
+	$(BIN)/akimwatch serve
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

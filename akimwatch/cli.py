@@ -441,6 +441,67 @@ def schedule_(
         raise typer.Exit(1)
 
 
+# ---- web (feat/web) -------------------------------------------------------------------------------
+user_app = typer.Typer(help="Users of the web app (press services, editors, admins).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    private: Annotated[bool, typer.Option("--private", help="Everything needs a sign-in or an API key.")] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (uvicorn).")] = 1,
+) -> None:
+    """Serve the dashboard, the JSON API (/api/v1) and the Open311 feed (/open311/v2)."""
+    import os
+
+    import uvicorn
+
+    from akimwatch.web.serve import serve_app
+
+    if private:
+        os.environ["AKIMWATCH_PRIVATE"] = "1"
+    engine = _engine(db)
+    engine.dispose()
+    console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
+    if workers > 1:
+        from akimwatch.store.engine import resolve_db_url
+
+        os.environ["AKIMWATCH_DB"] = resolve_db_url(db)
+        uvicorn.run("akimwatch.web.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    serve_app(db, host=host, port=port)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or admin.")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a web user (the first one should be an admin)."""
+    from datetime import UTC, datetime
+
+    from akimwatch.store.web_auth import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    engine = _engine(db)
+    try:
+        with engine.begin() as conn:
+            add_user(conn, name, password, role, now=datetime.now(UTC))
+    except ValueError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"user {name} added with role {role}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
 

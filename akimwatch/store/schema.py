@@ -216,3 +216,7 @@ harvest_cursors = Table(
     Column("cursor", JSON),
     Column("updated_utc", UtcDateTime, nullable=False),
 )
+
+# The web application's tables (users, sessions, API keys, inbox, audit log, snapshots) live in their own
+# module on the same metadata; importing it here keeps the metadata complete for Alembic and its checks.
+from akimwatch.store import web_schema as _web_schema  # noqa: E402,F401

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert
+from sqlalchemy import insert
 
 from akimwatch.harvest.alerts import AlertConfig, check_alerts, compute_alerts
 from akimwatch.models import Account, AccountRef, CommentRecord, PostRecord
@@ -61,17 +61,17 @@ def test_no_spike_when_the_baseline_is_as_busy(store):
 
 def test_overdue_requests_when_the_inbox_exists(sqlite_store):
     seed(sqlite_store)
-    meta = MetaData()
-    requests = Table("requests", meta, Column("id", Integer, primary_key=True), Column("official_id", String),
-                     Column("status", String), Column("due_utc", DateTime(timezone=True)),
-                     Column("answered_utc", DateTime(timezone=True)))
-    meta.create_all(sqlite_store)
+    # the inbox table comes from the web migration (0003_web)
+    from akimwatch.store.web_schema import requests as inbox
+    rows = [
+        {"official_id": "o1", "status": "new", "due_utc": NOW - timedelta(hours=5), "answered_utc": None},
+        {"official_id": "o1", "status": "in_progress", "due_utc": NOW - timedelta(days=2), "answered_utc": None},
+        {"official_id": "o1", "status": "new", "due_utc": NOW + timedelta(hours=5), "answered_utc": None},
+        {"official_id": "o1", "status": "answered", "due_utc": NOW - timedelta(days=3), "answered_utc": NOW}]
+    required = {"source": "manual", "kind": "request", "requested_utc": NOW - timedelta(days=4),
+                "created_utc": NOW, "updated_utc": NOW}
     with sqlite_store.begin() as conn:
-        conn.execute(insert(requests), [
-            {"official_id": "o1", "status": "new", "due_utc": NOW - timedelta(hours=5), "answered_utc": None},
-            {"official_id": "o1", "status": "in_progress", "due_utc": NOW - timedelta(days=2), "answered_utc": None},
-            {"official_id": "o1", "status": "new", "due_utc": NOW + timedelta(hours=5), "answered_utc": None},
-            {"official_id": "o1", "status": "answered", "due_utc": NOW - timedelta(days=3), "answered_utc": NOW}])
+        conn.execute(insert(inbox), [{**required, **r} for r in rows])
     overdue = [a for a in compute_alerts(sqlite_store, AlertConfig(), NOW) if a.kind == "overdue_requests"]
     assert [(a.data["official_id"], a.data["count"]) for a in overdue] == [("o1", 2)]
 

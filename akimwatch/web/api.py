@@ -1,0 +1,345 @@
+"""JSON API under /api/v1: lists with filters and cursor pagination; any list as CSV (?format=csv or .csv)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from akimwatch.privacy import mask_personal_data
+from akimwatch.store import web_inbox, web_queries
+from akimwatch.web import data
+from akimwatch.web.security import Principal, now_utc, require_read, require_write
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+Str = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Cursor = Annotated[str | None, Query(max_length=300)]
+Fmt = Annotated[Literal["json", "csv"], Query()]
+CSV_MAX_ROWS = 1_000_000
+Reader = Annotated[Principal, Depends(require_read)]
+
+
+def parse_when(value: str | None, name: str) -> datetime | None:
+    """ISO date or date-time; naive values are UTC."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise HTTPException(400, f"{name}: not an ISO date or date-time ({value[:40]!r})") from None
+    if not 1900 <= dt.year <= 2200:
+        raise HTTPException(400, f"{name}: year out of range")
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        raise HTTPException(400, f"{name}: unknown value; use one of {', '.join(allowed)}")
+    return value
+
+
+def encode_cursor(key: Any) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([key])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: type) -> Any:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        (key,) = orjson.loads(raw)
+        if not isinstance(key, kind) or isinstance(key, bool):
+            raise ValueError
+        return key
+    except Exception:  # noqa: BLE001 - any malformed cursor is the caller's error
+        raise HTTPException(400, "cursor: malformed; use next_cursor from the previous page") from None
+
+
+def _flatten(item: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in item.items():
+        if k == "labels" and isinstance(v, dict):
+            for analyzer, lab in v.items():
+                out[f"label_{analyzer}"] = lab.get("value")
+        elif isinstance(v, list | dict | set):
+            out[k] = orjson.dumps(v, default=list).decode()
+        else:
+            out[k] = v
+    return out
+
+
+def _csv_cell(v: Any) -> Any:
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v  # no formula injection when opened in a spreadsheet
+    return v
+
+
+def paginated(request: Request, fmt: str, fetch: Callable[[Any, int], list[dict]], key: str, cursor_type: type,
+              cursor: str | None, limit: int, name: str) -> Response:
+    after = decode_cursor(cursor, cursor_type)
+    if fmt == "csv":
+        def rows() -> Iterator[str]:
+            buf = io.StringIO()
+            writer = None
+            pos = after
+            sent = 0
+            while sent < CSV_MAX_ROWS:
+                page = fetch(pos, 1000)
+                if not page:
+                    break
+                flat = [_flatten(i) for i in page]
+                if writer is None:
+                    fields = list(dict.fromkeys(k for f in flat for k in f))
+                    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+                    writer.writeheader()
+                for f in flat:
+                    writer.writerow({k: _csv_cell(v) for k, v in f.items()})
+                sent += len(page)
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+                if len(page) < 1000:
+                    break
+                pos = page[-1][key]
+
+        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    items = fetch(after, limit + 1)
+    more = len(items) > limit
+    items = items[:limit]
+    body = {"items": items, "count": len(items),
+            "next_cursor": encode_cursor(items[-1][key]) if more and items else None}
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def masked(p: Principal, items: list[dict], *fields: str) -> list[dict]:
+    if p.sees_personal_data:
+        return items
+    for item in items:
+        for f in fields:
+            if item.get(f):
+                item[f] = mask_personal_data(item[f])
+    return items
+
+
+def _conn(request: Request):
+    return request.app.state.engine.connect()
+
+
+@router.get("/officials", summary="Officials on the watch list")
+def officials(request: Request, p: Reader, region: Str = None, q: Str = None, limit: Limit = 100, cursor: Cursor = None,
+              format: Fmt = "json"):
+    def fetch(after, n):
+        with _conn(request) as conn:
+            return web_queries.list_officials(conn, region=region, q=q, after=after, limit=n)
+
+    return paginated(request, format, fetch, "id", str, cursor, limit, "officials")
+
+
+@router.get("/officials/{official_id}", summary="One official with accounts and store facts")
+def official(request: Request, p: Reader, official_id: Annotated[str, Path(max_length=200)]):
+    with _conn(request) as conn:
+        off = web_queries.get_official(conn, official_id)
+        if off is None:
+            raise HTTPException(404, "no such official")
+        off["accounts"] = web_queries.list_accounts(conn, official_id=official_id, limit=1000)
+    rank = data.ranking(request.app.state.cache, request.app.state.config.metrics_period)
+    off["facts"] = next((r for r in rank["rows"] if r["id"] == official_id), None)
+    return off
+
+
+@router.get("/accounts", summary="Accounts (watch list and accounts seen in imports)")
+def accounts(request: Request, p: Reader, platform: Str = None, official_id: Str = None, limit: Limit = 100,
+             cursor: Cursor = None, format: Fmt = "json"):
+    def fetch(after, n):
+        with _conn(request) as conn:
+            return web_queries.list_accounts(conn, platform=platform, official_id=official_id, after=after, limit=n)
+
+    return paginated(request, format, fetch, "id", str, cursor, limit, "accounts")
+
+
+@router.get("/posts", summary="Posts, newest first")
+def posts(request: Request, p: Reader, account_id: Str = None, official_id: Str = None, platform: Str = None,
+          since: Str = None, until: Str = None, q: Str = None, limit: Limit = 100, cursor: Cursor = None,
+          format: Fmt = "json"):
+    s, u = parse_when(since, "since"), parse_when(until, "until")
+
+    def fetch(after, n):
+        with _conn(request) as conn:
+            return web_queries.list_posts(conn, account_id=account_id, official_id=official_id, platform=platform,
+                                          since=s, until=u, q=q, after=after, limit=n)
+
+    return paginated(request, format, fetch, "id", int, cursor, limit, "posts")
+
+
+@router.get("/comments", summary="Comments with their labels, newest first; q = full-text search")
+def comments(request: Request, p: Reader, post_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+             official_id: Str = None, account_id: Str = None, type: Str = None, topic: Str = None,
+             official_reply: bool | None = None, since: Str = None, until: Str = None, q: Str = None,
+             limit: Limit = 100, cursor: Cursor = None, format: Fmt = "json"):
+    ctype = choice(type, web_queries.COMMENT_TYPES, "type")
+    ctopic = choice(topic, web_queries.TOPICS, "topic")
+    s, u = parse_when(since, "since"), parse_when(until, "until")
+
+    def fetch(after, n):
+        with _conn(request) as conn:
+            items = web_queries.list_comments(conn, post_id=post_id, official_id=official_id, account_id=account_id,
+                                              comment_type=ctype, topic=ctopic, official_reply=official_reply,
+                                              since=s, until=u, q=q, after=after, limit=n)
+        return masked(p, items, "text")
+
+    return paginated(request, format, fetch, "id", int, cursor, limit, "comments")
+
+
+def _ranking_rows(request: Request) -> tuple[list[dict], bool]:
+    rank = data.ranking(request.app.state.cache, request.app.state.config.metrics_period)
+    return [dict(r) for r in rank["rows"]], rank["metrics_available"]
+
+
+@router.get("/metrics", summary="Per-official figures (store facts + metric scores when computed)")
+def metrics(request: Request, p: Reader, region: Str = None, limit: Limit = 1000, cursor: Cursor = None,
+            format: Fmt = "json"):
+    rows, _ = _ranking_rows(request)
+    if region:
+        rows = [r for r in rows if r["region"] == region]
+    for i, r in enumerate(rows):
+        r["position"] = i + 1
+
+    def fetch(after, n):
+        start = after or 0
+        return rows[start:start + n]
+
+    return paginated(request, format, fetch, "position", int, cursor, limit, "metrics")
+
+
+@router.get("/rankings", summary="Officials in ranking order")
+def rankings(request: Request, p: Reader, region: Str = None, limit: Limit = 1000, cursor: Cursor = None,
+             format: Fmt = "json"):
+    rows, available = _ranking_rows(request)
+    if region:
+        rows = [r for r in rows if r["region"] == region]
+    slim = [{"position": i + 1, "official_id": r["id"], "name": r["name_ru"], "region": r["region"],
+             "score": r["score"], "rank": r["rank"], "answered_share": r["answered_share"], "posts": r["posts"],
+             "citizen_comments": r["citizen_comments"], "metrics_available": available}
+            for i, r in enumerate(rows)]
+
+    def fetch(after, n):
+        start = after or 0
+        return slim[start:start + n]
+
+    return paginated(request, format, fetch, "position", int, cursor, limit, "rankings")
+
+
+@router.get("/topics", summary="Citizen comment topics: totals, monthly trend, by region")
+def topics(request: Request, p: Reader, region: Str = None, official_id: Str = None, since: Str = None, until: Str = None):
+    s, u = parse_when(since, "since"), parse_when(until, "until")
+    return data.topic_stats(request.app.state.cache, region=region, official_id=official_id,
+                            since=s.isoformat() if s else None, until=u.isoformat() if u else None)
+
+
+def _public_request(p: Principal, item: dict) -> dict:
+    item.pop("requester", None)
+    if not p.sees_personal_data:
+        item["description"] = mask_personal_data(item.get("description"))
+        item.pop("notes", None)
+        for e in item.get("events", []):
+            if e["actor"] not in ("system",):
+                e["actor"] = "staff"
+            if e["action"] == "notes":
+                e["old_value"] = e["new_value"] = None
+    return item
+
+
+@router.get("/requests", summary="Inbox: citizen requests, complaints and questions")
+def requests_list(request: Request, p: Reader, status: Str = None, official_id: Str = None, topic: Str = None, kind: Str = None,
+                  overdue: bool | None = None, since: Str = None, until: Str = None,
+                  incident_id: Annotated[int | None, Query(ge=1, le=2**62)] = None, department: Str = None,
+                  incidents_only: bool = False, limit: Limit = 100, cursor: Cursor = None, format: Fmt = "json"):
+    statuses = None
+    if status:
+        statuses = [choice(s.strip(), web_inbox.STATUSES, "status") for s in status.split(",") if s.strip()]
+    ckind = choice(kind, web_inbox.REQUEST_KINDS, "kind")
+    ctopic = choice(topic, web_queries.TOPICS, "topic")
+    s, u = parse_when(since, "since"), parse_when(until, "until")
+    now = now_utc()
+
+    def fetch(after, n):
+        with _conn(request) as conn:
+            items = web_inbox.list_requests(conn, now=now, status=statuses, official_id=official_id, topic=ctopic,
+                                            kind=ckind, overdue=overdue, since=s, until=u, incident_id=incident_id,
+                                            department=department, after=after, limit=n,
+                                            incidents_only=incidents_only)
+        return [_public_request(p, i) for i in items]
+
+    return paginated(request, format, fetch, "id", int, cursor, limit, "requests")
+
+
+@router.get("/requests/{request_id}", summary="One request with its audit log")
+def request_one(request: Request, p: Reader, request_id: int):
+    if not 1 <= request_id <= 2**62:
+        raise HTTPException(404, "no such request")
+    with _conn(request) as conn:
+        item = web_inbox.get_request(conn, request_id, now=now_utc())
+    if item is None:
+        raise HTTPException(404, "no such request")
+    return _public_request(p, item)
+
+
+@router.patch("/requests/{request_id}", summary="Change status / department / notes / due time (editor)")
+def request_update(request: Request, p: Reader, request_id: int,
+                   changes: Annotated[dict[str, Any], Body(examples=[{"status": "in_progress",
+                                                                      "department": "ЖКХ"}])]):
+    who = require_write(request, csrf_value=request.headers.get("x-csrf-token"))
+    if "status" in changes:
+        choice(changes["status"] if isinstance(changes["status"], str) else "?", web_inbox.STATUSES, "status")
+    for f in ("department", "notes"):
+        if f in changes and changes[f] is not None and not isinstance(changes[f], str):
+            raise HTTPException(400, f"{f}: must be a string")
+    if "due_utc" in changes:
+        changes["due_utc"] = parse_when(changes["due_utc"] if isinstance(changes["due_utc"], str) else "x", "due_utc")
+    try:
+        with request.app.state.engine.begin() as conn:
+            changed = web_inbox.update_request(conn, request_id, changes, actor=who.actor, now=now_utc())
+    except LookupError:
+        raise HTTPException(404, "no such request") from None
+    except web_inbox.WorkflowError as exc:
+        raise HTTPException(409, str(exc)) from None
+    request.app.state.cache.invalidate()
+    with _conn(request) as conn:
+        item = web_inbox.get_request(conn, request_id, now=now_utc())
+    item["changed"] = sorted(k for k in changed if k != "answered_utc")
+    return item
+
+
+@router.post("/requests", status_code=201, summary="Create a request by hand (e.g. from a phone call)")
+def request_create(request: Request, p: Reader, body: Annotated[dict[str, Any], Body()]):
+    who = require_write(request, csrf_value=request.headers.get("x-csrf-token"))
+    kind = choice(body.get("kind") if isinstance(body.get("kind"), str) else "?", web_inbox.REQUEST_KINDS, "kind")
+    topic = choice(body.get("topic") if isinstance(body.get("topic"), str) else None, web_queries.TOPICS, "topic")
+    desc = body.get("description")
+    if not isinstance(desc, str) or not desc.strip() or len(desc) > 10000:
+        raise HTTPException(400, "description: required text up to 10000 characters")
+    official_id = body.get("official_id")
+    if official_id is not None and (not isinstance(official_id, str) or len(official_id) > 200):
+        raise HTTPException(400, "official_id: must be a string")
+    with request.app.state.engine.begin() as conn:
+        rid = web_inbox.create_request(conn, kind=kind, topic=topic, description=desc.strip(),
+                                       official_id=official_id, address=None, lat=None, lon=None,
+                                       requester=None, source="manual", actor=who.actor, now=now_utc(),
+                                       sla_hours=request.app.state.config.service_level_hours)
+        item = web_inbox.get_request(conn, rid, now=now_utc())
+    request.app.state.cache.invalidate()
+    return item

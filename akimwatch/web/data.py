@@ -1,0 +1,178 @@
+"""Cached aggregates for the pages and the metrics adapter.
+
+Expensive aggregates (overview ranking, per-official charts, topic counts) are computed once per store
+state: the result is kept in memory and in the ``web_snapshots`` table together with a fingerprint of the
+store (max ids, label count). A request only recomputes when an import or analysis changed the store, and
+the fingerprint itself is re-read at most every ``cache_recheck_seconds``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from akimwatch.store import web_queries as q
+
+log = logging.getLogger(__name__)
+
+
+class SnapshotCache:
+    def __init__(self, engine: Engine, recheck_seconds: float = 30.0):
+        self.engine = engine
+        self.recheck = recheck_seconds
+        self._fp: str | None = None
+        self._fp_at = 0.0
+        self._mem: dict[str, tuple[str, Any]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def fingerprint(self) -> str:
+        """The store fingerprint; when stale it is refreshed in the background (stale-while-revalidate)."""
+        now = time.monotonic()
+        if self._fp is None:
+            self._refresh_fp()
+        elif now - self._fp_at > self.recheck:
+            self._fp_at = now  # one refresher at a time
+            threading.Thread(target=self._refresh_fp, daemon=True).start()
+        return self._fp  # type: ignore[return-value]
+
+    def _refresh_fp(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                self._fp = q.store_fingerprint(conn)
+            self._fp_at = time.monotonic()
+        except Exception:  # noqa: BLE001 - keep serving the last known state
+            log.exception("could not read the store fingerprint")
+            if self._fp is None:
+                raise
+
+    def invalidate(self) -> None:
+        self._fp = None
+        self._mem.clear()
+
+    def get(self, key: str, compute: Callable[[Any], Any], *, persist: bool = True, version: str = "") -> Any:
+        """Cached ``compute(conn)``. An outdated value is served while a fresh one is computed in the
+        background, so a page never waits for a recomputation once it has been computed once.
+        ``version`` adds to the store fingerprint (e.g. a time bucket for figures that age)."""
+        fp = self.fingerprint() + version
+        hit = self._mem.get(key)
+        if hit and hit[0] == fp:
+            return hit[1]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if hit is not None:
+            if lock.acquire(blocking=False):
+                threading.Thread(target=self._recompute, args=(key, compute, persist, fp, lock), daemon=True).start()
+            return hit[1]
+        with lock:
+            hit = self._mem.get(key)
+            if hit and hit[0] == fp:
+                return hit[1]
+            return self._compute(key, compute, persist, fp)
+
+    def _recompute(self, key, compute, persist, fp, lock) -> None:
+        try:
+            self._compute(key, compute, persist, fp)
+        except Exception:  # noqa: BLE001 - the old value keeps being served
+            log.exception("background recompute of %s failed", key)
+        finally:
+            lock.release()
+
+    def _compute(self, key: str, compute: Callable[[Any], Any], persist: bool, fp: str) -> Any:
+        data = None
+        if persist:
+            with self.engine.connect() as conn:
+                stored_fp, stored = q.read_snapshot(conn, key)
+            if stored_fp == fp:
+                data = stored
+        if data is None:
+            with self.engine.connect() as conn:
+                data = compute(conn)
+            if persist:
+                try:
+                    with self.engine.begin() as conn:
+                        q.write_snapshot(conn, key, fp, data, datetime.now(UTC))
+                except Exception:  # noqa: BLE001 - a failed cache write must not fail the page
+                    log.exception("could not store snapshot %s", key)
+        if len(self._mem) > 2000:
+            self._mem.clear()
+        self._mem[key] = (fp, data)
+        return data
+
+
+def _metrics_rows(engine: Engine, period: str) -> list[dict[str, Any]] | None:
+    """Scores and ranks from ``akimwatch.metrics.compute_metrics`` (the JSON contract in
+    docs/methodology.md); None when that module is missing or fails — the pages then show store facts only
+    and say so. This is the one place that knows about the metrics module."""
+    try:
+        from akimwatch.metrics import compute_metrics, parse_period
+    except ImportError:
+        return None
+    try:
+        span = None if period in (None, "", "all") else parse_period(period)
+        rows = list(compute_metrics(engine, span))
+    except Exception:  # noqa: BLE001 - fall back to store facts, say so on the page
+        log.exception("compute_metrics failed; showing store facts only")
+        return None
+    import orjson
+
+    # snapshots are JSON: drop anything that is not (datetimes become ISO strings)
+    return orjson.loads(orjson.dumps(rows, default=str))
+
+
+METRIC_FIELDS = ("score", "rank", "rank_state", "why", "status", "top_topics", "acted_on", "reply_rate",
+                 "median_reply_hours", "p90_reply_hours", "unanswered", "components", "posts_per_week",
+                 "followers", "engagement_rate")
+
+
+def ranking(cache: SnapshotCache, period: str = "all") -> dict[str, Any]:
+    """Overview rows: store facts per official, merged with metric scores when available."""
+
+    def compute(conn):
+        facts = q.official_facts(conn)
+        metrics = _metrics_rows(cache.engine, period)
+        by_id = {m.get("official_id"): m for m in (metrics or [])}
+        for row in facts:
+            m = by_id.get(row["id"]) or {}
+            for key in METRIC_FIELDS:
+                row[key] = m.get(key)
+        facts.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0,
+                                  -(r["answered_share"] or -1), -r["posts"], r["id"]))
+        fresh = q.data_freshness(conn)
+        totals = {k: sum(r[k] for r in facts) for k in ("posts", "citizen_comments", "official_replies",
+                                                        "answered_comments", "accounts")}
+        totals["officials"] = len(facts)
+        totals["answered_share"] = (totals["answered_comments"] / totals["citizen_comments"]
+                                    if totals["citizen_comments"] else None)
+        return {"rows": facts, "metrics_available": metrics is not None,
+                "freshness": {k: q.iso(v) for k, v in fresh.items()}, "totals": totals,
+                "demo": q.get_meta(conn, "dataset") == "demo"}
+
+    return cache.get(f"ranking:{period}", compute)
+
+
+def official_charts(cache: SnapshotCache, official_id: str) -> dict[str, Any]:
+    return cache.get(f"official:{official_id}", lambda conn: q.official_charts(conn, official_id))
+
+
+def topic_stats(cache: SnapshotCache, *, region: str | None, official_id: str | None, since: str | None,
+                until: str | None) -> dict[str, Any]:
+    key = f"topics:{region or ''}:{official_id or ''}:{since or ''}:{until or ''}"
+
+    def compute(conn):
+        return q.topic_stats(conn, region=region, official_id=official_id,
+                             since=datetime.fromisoformat(since) if since else None,
+                             until=datetime.fromisoformat(until) if until else None)
+
+    # Only the unfiltered view is persisted; filtered ones live in memory.
+    return cache.get(key, compute, persist=not (region or official_id or since or until))
+
+
+def is_demo(cache: SnapshotCache) -> bool:
+    return cache.get("meta:demo", lambda conn: q.get_meta(conn, "dataset") == "demo", persist=False)
