@@ -1,5 +1,5 @@
 """Tables of the web application: users, sessions, API keys, the inbox (requests + audit log), cached
-snapshots. Declared on the shared ``metadata`` so Alembic sees them; created by migration ``0003_web``.
+snapshots. Declared on the shared ``metadata`` so Alembic sees them; created by migration ``0005_web``.
 
 Full-text search over comment text is not a table here: SQLite gets an FTS5 virtual table
 ``comments_fts`` (external content, kept in step by triggers), PostgreSQL gets GIN expression indexes on

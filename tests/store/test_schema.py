@@ -22,7 +22,7 @@ def test_migrations_match_the_declared_schema(store):
     if store.dialect.name == "sqlite":  # the PostgreSQL-only covering index is expected to be absent
         diff = [d for d in diff if not (d[0] == "add_index" and d[1].name == "ix_labels_item_covering")]
     # Full-text search objects cannot be declared in SQLAlchemy metadata: the FTS5 virtual table (and its
-    # shadow tables) on SQLite, the GIN expression indexes on PostgreSQL (migration 0003_web).
+    # shadow tables) on SQLite, the GIN expression indexes on PostgreSQL (migration 0005_web).
     diff = [d for d in diff if not (d[0] in ("remove_table", "remove_index")
                                     and (d[1].name or "").startswith(("comments_fts", "ix_comments_fts")))]
     assert diff == []

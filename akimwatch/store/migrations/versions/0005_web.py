@@ -1,13 +1,13 @@
 """web application: users, sessions, API keys, inbox requests + audit log, snapshots, full-text search
 
-Revision ID: 0003_web
-Revises: 0004_labels_index (chained after main's 0003_harvest and 0004)
+Revision ID: 0005_web
+Revises: 0004_labels_index
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_web'
+revision = '0005_web'
 down_revision = '0004_labels_index'
 branch_labels = None
 depends_on = None
