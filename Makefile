@@ -35,8 +35,13 @@ test: install-test system-deps
 lint: install-test
 	$(BIN)/ruff check .
 
+# Every benchmark prints its figures and, last, a ratio against a reference measured in the same run.
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/web.py
 
 bench-report: install
 	$(BIN)/python benchmarks/report.py
