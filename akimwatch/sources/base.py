@@ -153,3 +153,23 @@ def iter_json_lines(path: Path) -> Iterator[tuple[str, bytes, Any] | SkippedReco
                 yield location, line.rstrip(b"\r\n"), orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 yield SkippedRecord(location, "-", f"is not valid JSON, perhaps cut off ({exc})")
+
+
+def read_json_file(path: Path, head: bytes = b"") -> Any:
+    """One whole JSON document (a saved API response), or a SourceError saying the file is cut off or not JSON.
+
+    For responses small enough to hold in memory (one page of an API); streamed formats use ijson instead.
+    """
+    import orjson
+
+    with open_binary(path) as fh:
+        body = head + fh.read()
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
+
+
+def is_json_lines(path: Path) -> bool:
+    name = path.name.lower()
+    return ".jsonl" in name or ".ndjson" in name

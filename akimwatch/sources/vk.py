@@ -19,18 +19,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
 from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
     as_int,
+    is_json_lines,
     iter_json_lines,
-    open_binary,
     parse_iso_utc,
     parse_unix_utc,
+    read_json_file,
     url_domain,
 )
 
@@ -255,8 +254,7 @@ def _looks_like_comments(response: dict[str, Any]) -> bool:
 
 
 def parse(path: Path) -> Iterator[Record]:
-    name = path.name.lower()
-    if ".jsonl" in name or ".ndjson" in name:
+    if is_json_lines(path):
         for item in iter_json_lines(path):
             if isinstance(item, SkippedRecord):
                 yield item
@@ -264,12 +262,7 @@ def parse(path: Path) -> Iterator[Record]:
             location, _line, obj = item
             yield from map_response(obj, path, location)
         return
-    with open_binary(path) as fh:
-        body = fh.read()
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
+    obj = read_json_file(path)
     if isinstance(obj, list):
         for n, envelope in enumerate(obj, start=1):
             yield from map_response(envelope, path, f"envelope {n}")

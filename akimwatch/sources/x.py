@@ -30,11 +30,11 @@ from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostReco
 from akimwatch.sources.base import (
     Format,
     RecordError,
-    SourceError,
     as_int,
     iter_json_lines,
     open_binary,
     parse_iso_utc,
+    read_json_file,
     url_domain,
 )
 
@@ -300,14 +300,9 @@ def parse(path: Path) -> Iterator[Record]:
             whole = False
         except orjson.JSONDecodeError:
             whole = _base_name(path).endswith(".json")
-        if whole:
-            body = first + fh.read()
-            try:
-                obj = orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
-            yield from map_object(obj, "", None, "record")
-            return
+    if whole:
+        yield from map_object(read_json_file(path), "", None, "record")
+        return
     for item in iter_json_lines(path):
         if isinstance(item, SkippedRecord):
             yield item

@@ -20,17 +20,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
 from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
     as_int,
+    is_json_lines,
     iter_json_lines,
-    open_binary,
     parse_iso_utc,
+    read_json_file,
 )
 
 PLATFORM = "youtube"
@@ -212,8 +211,7 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
 
 
 def parse(path: Path) -> Iterator[Record]:
-    name = path.name.lower()
-    if ".jsonl" in name or ".ndjson" in name:
+    if is_json_lines(path):
         for item in iter_json_lines(path):
             if isinstance(item, SkippedRecord):
                 yield item
@@ -221,12 +219,7 @@ def parse(path: Path) -> Iterator[Record]:
             location, _line, obj = item
             yield from map_response(obj, location)
         return
-    with open_binary(path) as fh:
-        body = fh.read()
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
+    obj = read_json_file(path)
     response = obj.get("response", obj) if isinstance(obj, dict) else None
     if not isinstance(response, dict) or not str(response.get("kind", "")).startswith("youtube#"):
         raise SourceError(path, "", "kind", "is missing: not a YouTube Data API list response")
