@@ -403,6 +403,8 @@ def main() -> None:
             ("official /officials/{id}", "/officials/official-07", None),
             ("inbox /inbox (editor)", "/inbox", cookie),
             ("api /api/v1/comments", "/api/v1/comments?limit=50", None),
+            # Signed in: never served from the anonymous cache, so this is the uncached cost of an API list.
+            ("api /api/v1/comments (editor)", "/api/v1/comments?limit=50&type=request", cookie),
             ("api /api/v1/requests", "/api/v1/requests?limit=50&status=new", None),
             ("api /api/v1/rankings", "/api/v1/rankings", None),
             (

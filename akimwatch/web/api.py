@@ -16,7 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from akimwatch.privacy import mask_personal_data
 from akimwatch.store import web_inbox, web_queries
 from akimwatch.web import data
-from akimwatch.web.security import Principal, now_utc, require_read, require_write
+from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 Str = Annotated[str | None, Query(max_length=200)]
@@ -117,12 +117,23 @@ def paginated(request: Request, fmt: str, fetch: Callable[[Any, int], list[dict]
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    items = fetch(after, limit + 1)
-    more = len(items) > limit
-    items = items[:limit]
-    body = {"items": items, "count": len(items),
-            "next_cursor": encode_cursor(items[-1][key]) if more and items else None}
-    return Response(orjson.dumps(body), media_type="application/json")
+
+    def page_body() -> bytes:
+        items = fetch(after, limit + 1)
+        more = len(items) > limit
+        items = items[:limit]
+        return orjson.dumps({"items": items, "count": len(items),
+                             "next_cursor": encode_cursor(items[-1][key]) if more and items else None})
+
+    p = principal(request)
+    if p.anonymous and not request.app.state.config.private:
+        # Anonymous readers all get the same masked page: keep it per URL until the store changes,
+        # like the public HTML pages (any change made through the app clears the cache).
+        cache_key = f"api:{request.url.path}?{request.url.query}"
+        body = request.app.state.cache.get(cache_key, lambda _conn: page_body(), persist=False)
+    else:
+        body = page_body()
+    return Response(body, media_type="application/json")
 
 
 def masked(p: Principal, items: list[dict], *fields: str) -> list[dict]:
