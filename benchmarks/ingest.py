@@ -78,7 +78,11 @@ def time_import(data: Path, db: Path) -> tuple[float, int]:
 
 
 def time_reference(data: Path, db: Path) -> float:
-    """orjson parse + sqlite3 executemany of the same rows, one transaction."""
+    """orjson parse + sqlite3 executemany of the same rows (the same columns akimwatch stores), one transaction.
+
+    What a minimal hand-written importer does: parse each line, insert the accounts and posts, look up the
+    posts' row ids, insert the comments with their post id. No validation, no idempotency, no edit history.
+    """
     fresh_store(db)
     start = time.perf_counter()
     post_rows, comment_rows = [], []
@@ -87,24 +91,33 @@ def time_reference(data: Path, db: Path) -> float:
         for line in fh:
             r = orjson.loads(line)
             if r["kind"] == "post":
-                post_rows.append((r["platform"], r["id"], r["account"], r["published_at"], r["text"], r["media_kind"],
-                                  r["likes"], now, line))
+                post_rows.append((r["platform"], r["id"], f"{r['platform']}:{r['account']}", r["published_at"],
+                                  r["text"], r["media_kind"], None, 0, None, None, None, r["likes"], None, None,
+                                  None, None, 1, now, now, 1, line))
             else:
-                comment_rows.append((r["platform"], r["id"], r["post_id"], r["parent_id"], r["author_handle"],
-                                     r["text"], r["published_at"], r["likes"], now, line))
+                comment_rows.append([r["platform"], r["id"], r["post_id"], None, r["parent_id"], None,
+                                     r["author_handle"], None, 0, r["text"], r["published_at"], r["likes"], 1, now,
+                                     now, 1, line])
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     with conn:
         accounts = {(p[0], p[2]) for p in post_rows}
         conn.executemany("INSERT INTO accounts (id, platform, handle, handle_key, role, on_watch_list) "
-                         "VALUES (?, ?, ?, ?, 'personal', 0)", [(f"{a}:{h}", a, h, h) for a, h in accounts])
-        conn.executemany("INSERT INTO posts (platform, platform_id, account_id, published_utc, text, media_kind, "
-                         "likes, first_seen_utc, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(p[0], p[1], f"{p[0]}:{p[2]}", *p[3:]) for p in post_rows])
-        conn.executemany("INSERT INTO comments (platform, platform_id, post_platform_id, parent_platform_id, "
-                         "author_handle, text, published_utc, likes, first_seen_utc, raw) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", comment_rows)
+                         "VALUES (?, ?, ?, ?, 'personal', 0)",
+                         [(acc, platform, acc.split(":", 1)[1], acc.split(":", 1)[1]) for platform, acc in accounts])
+        conn.executemany("INSERT INTO posts (platform, platform_id, account_id, published_utc, text, media_kind, url, "
+                         "is_repost, repost_source_name, repost_source_url, repost_source_domain, likes, "
+                         "comments_count, views, shares, comments_closed, version, first_seen_utc, updated_utc, "
+                         "import_run_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         post_rows)
+        post_ids = dict(conn.execute("SELECT platform_id, id FROM posts"))
+        for row in comment_rows:
+            row[3] = post_ids.get(row[2])
+        conn.executemany("INSERT INTO comments (platform, platform_id, post_platform_id, post_id, parent_platform_id, "
+                         "author_platform_id, author_handle, author_name, is_official_reply, text, published_utc, "
+                         "likes, version, first_seen_utc, updated_utc, import_run_id, raw) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", comment_rows)
     conn.close()
     return time.perf_counter() - start
 
