@@ -10,6 +10,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -46,7 +47,7 @@ def registry_check(file: Annotated[Path, typer.Argument(help="Watch list, YAML o
         reg = load_registry(file)
     except RegistryError as exc:
         for problem in exc.problems:
-            err.print(f"[red]error[/red] {problem}", markup=True, highlight=False)
+            err.print(f"[red]error[/red] {escape(str(problem))}", highlight=False)
         err.print(f"{len(exc.problems)} problem(s) in {file}")
         raise typer.Exit(1) from None
     console.print(f"{file}: OK — {len(reg.officials)} officials, {len(reg.accounts)} accounts")
@@ -88,7 +89,7 @@ def import_(
     if registry:
         registry_load(registry, db)
     files = expand_paths(paths)
-    failed = 0
+    failed = unsupported = 0
     totals = {"posts": 0, "comments": 0, "official_replies": 0, "skipped": 0}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} records"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -99,23 +100,33 @@ def import_(
             progress.remove_task(task)
             if not res.ok:
                 failed += 1
-                err.print(f"[red]error[/red] {res.error}", highlight=False)
+                message = res.error or ""
+                if len(files) > 1 and "is not in a supported format;" in message:
+                    unsupported += 1  # in a folder, say the long list of formats once, at the end
+                    message = message.split(";", 1)[0]
+                err.print(f"[red]error[/red] {escape(message)}", highlight=False)
                 continue
             c = res.counts
             for key in totals:
                 totals[key] += c.get(key, 0)
             console.print(f"{path} [{res.format}]: {c['posts']} posts ({c['posts_new']} new), "
                           f"{c['comments']} comments ({c['comments_new']} new), "
-                          f"{c['official_replies']} official replies, {c['skipped']} skipped", highlight=False)
+                          f"{c['official_replies']} official replies, {c['skipped']} skipped", highlight=False, markup=False)
             for warning in res.warnings:
-                err.print(f"[yellow]warning[/yellow] {path}: {warning}", highlight=False)
+                err.print(f"[yellow]warning[/yellow] {escape(f'{path}: {warning}')}", highlight=False)
             for s in res.skipped[:50]:
-                err.print(f"  skipped {s['location']}: field '{s['field']}' {s['reason']}", highlight=False)
+                err.print(f"  skipped {s['location']}: field '{s['field']}' {s['reason']}", highlight=False, markup=False)
             if len(res.skipped) > 50:
                 err.print(f"  … and {len(res.skipped) - 50} more skipped (see `akimwatch status --json`)")
-    console.print(f"imported {len(files) - failed} of {len(files)} files: {totals['posts']} posts, "
-                  f"{totals['comments']} comments, {totals['official_replies']} official replies, "
-                  f"{totals['skipped']} skipped", highlight=False)
+    console.print(f"imported {len(files) - failed} of {len(files)} files: {totals['posts']:,} posts, "
+                  f"{totals['comments']:,} comments, {totals['official_replies']:,} official replies, "
+                  f"{totals['skipped']:,} skipped", highlight=False)
+    if unsupported:
+        from akimwatch.sources import all_formats
+
+        err.print(f"{unsupported} file(s) in no supported format; supported: "
+                  f"{', '.join(f.id for f in all_formats())}; pass --format to force one (see docs/formats.md)",
+                  highlight=False)
     if failed:
         raise typer.Exit(1)
 
@@ -168,7 +179,7 @@ def demo(dir: Annotated[Path, typer.Option(
             result = run_demo(dir, on_file=lambda path, res: spinner.update(
                 f"импорт демо-данных… {path.name}: {res.counts['posts']} posts, {res.counts['comments']} comments"))
     except DemoError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     regions = kz_regions()
     table = Table(title=f"Акимы в соцсетях — {DEMO_MARK}", caption="IG — Instagram, FB — Facebook, X — Twitter; "
@@ -367,7 +378,7 @@ def _harvest_table(results) -> Table:
 def _print_harvest_errors(results) -> None:
     for r in results:
         if not r.ok:
-            err.print(f"[red]error[/red] {r.account_id}: {r.error}", highlight=False)
+            err.print(f"[red]error[/red] {escape(f'{r.account_id}: {r.error}')}", highlight=False)
 
 
 @app.command("harvest")
@@ -398,7 +409,7 @@ def harvest_(
             results = harvest(engine, account_id=account, platform=platform, since=_since(since), full=full,
                               on_page=on_page)
         except ValueError as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
+            err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
             raise typer.Exit(1) from None
     console.print(_harvest_table(results))
     _print_harvest_errors(results)
@@ -424,7 +435,7 @@ def schedule_(
     try:
         interval = parse_every(every)
     except ValueError as exc:
-        err.print(f"[red]error[/red] --every: {exc}", highlight=False)
+        err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     engine = _engine(db)
 

@@ -82,8 +82,13 @@ def import_file(engine: Engine, path: Path, *, format_id: str | None = None, acc
         result.ok = True
         result.counts = counts.as_dict()
         result.skipped = counts.skipped
-        result.warnings = [f"account '{a}' is not on the watch list: imported as unassigned"
-                           for a in counts.accounts_created]
+        created = counts.accounts_created
+        if len(created) == 1:
+            result.warnings = [f"account '{created[0]}' is not on the watch list: imported as unassigned"]
+        elif created:
+            shown = ", ".join(f"'{a}'" for a in created[:5]) + (f" and {len(created) - 5} more" if len(created) > 5 else "")
+            result.warnings = [f"{len(created)} accounts are not on the watch list: imported as unassigned "
+                               f"({shown}); assign them in the watch list (akimwatch registry load)"]
         status = "partial" if counts.skipped else "ok"
         errors = counts.skipped or None
     except (SourceError, UnknownAccountError) as exc:

@@ -209,3 +209,15 @@ def test_cli_import_and_status_json(tmp_path):
     bad = write(tmp_path, "bad.jsonl", dict(C1, published_at="x"))
     res = runner.invoke(app, ["import", str(bad), "--db", str(db)])
     assert res.exit_code == 1 and f"{bad}, line 1: field 'published_at'" in res.output
+
+
+def test_cli_prints_data_with_brackets_verbatim(tmp_path):
+    """File names, formats and record values are data, not terminal markup ([x_api_v2], '[bold]')."""
+    db = tmp_path / "b.db"
+    path = write(tmp_path, "[bold]odd.jsonl", dict(C1, published_at="[red]x"))
+    res = CliRunner().invoke(app, ["import", str(path), "--db", str(db)])
+    assert res.exit_code == 1
+    assert f"{path}, line 1: field 'published_at' is not a timestamp ('[red]x')" in res.output
+    ok = write(tmp_path, "ok.jsonl", POST)
+    res = CliRunner().invoke(app, ["import", str(ok), "--db", str(db)])
+    assert f"{ok} [tabular_jsonl]: 1 posts (1 new)" in res.output
