@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test system-deps lint bench bench-report bench-web serve clean
+.PHONY: demo test install install-test system-deps lint catalogs bench bench-report bench-web serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install-test system-deps
 
 lint: install-test
 	$(BIN)/ruff check .
+
+# Translations (web app, reports, metrics): extract the English ids → update locale/{ru,kk,en}/.../akimwatch.po →
+# compile the .mo. Translate the new empty ru/kk entries, then run it again to compile them (docs/reports.md).
+catalogs: install-test
+	$(BIN)/python -m akimwatch.catalogs
 
 # Every benchmark prints its figures and, last, a ratio against a reference measured in the same run.
 bench: install

@@ -11,11 +11,10 @@ A missing translation falls back to the English id, so the UI never shows a blan
 Plural rules: Russian has one / few / many (1 пост, 3 поста, 25 постов); Kazakh takes no plural
 agreement after numerals (5 пост); English one / other.
 
-Two kinds of catalogs, consulted in this order:
-1. gettext catalogs ``akimwatch/locale/<lang>/LC_MESSAGES/akimwatch.po`` (the reports' strings; the compiled
-   ``.mo`` beside each ``.po`` is shipped and read with the standard library, plural forms from the catalog's
-   ``Plural-Forms`` header). Rebuild the ``.mo`` files with ``python -m akimwatch.reports.catalogs``.
-2. the web app's JSON catalogs (``register_catalog``).
+One set of gettext catalogs serves everything (web app, reports, metrics wording):
+``akimwatch/locale/<lang>/LC_MESSAGES/akimwatch.po``, with the compiled ``.mo`` beside each ``.po`` shipped and read
+with the standard library; plural forms come from the catalog's ``Plural-Forms`` header. Extract, update and
+compile them with ``python -m akimwatch.catalogs`` (see docs/reports.md, «Languages and grammar»).
 """
 
 from __future__ import annotations
@@ -29,31 +28,22 @@ DEFAULT_LANG = "ru"
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Almaty")
 
-# Catalogs: akimwatch/web/locale/<lang>.json ({"messages": {msgid: text}, "plurals": {singular: [forms]}}).
-# Other parts (reports) add their own with ``register_catalog``.
+# Extra translations registered at run time (``register_catalog``), consulted after the gettext catalogs.
+# The shipped strings all live in the .po files; this is for tests and extensions only.
 _CATALOGS: dict[str, dict[str, str]] = {"ru": {}, "kk": {}, "en": {}}
 PLURALS: dict[str, dict[str, list[str]]] = {"ru": {}, "kk": {}, "en": {}}
 
 
 def register_catalog(lang: str, messages: dict[str, str], plurals: dict[str, list[str]] | None = None) -> None:
-    """Add translations (later registrations win for the same msgid)."""
+    """Add run-time translations (later registrations win for the same msgid; the gettext catalogs win over all)."""
     _CATALOGS.setdefault(lang, {}).update(messages)
     PLURALS.setdefault(lang, {}).update(plurals or {})
 
 
-def _load_builtin() -> None:
-    import json
-    from importlib import resources
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for «mark for extraction, translate later»
+    """Mark a message id for ``python -m akimwatch.catalogs`` without translating it (translate at use time)."""
+    return msgid
 
-    try:
-        folder = resources.files("akimwatch.web").joinpath("locale")
-    except ModuleNotFoundError:  # the web app is not part of this installation
-        return
-    for lang in LANGUAGES:
-        entry = folder.joinpath(f"{lang}.json")
-        if entry.is_file():
-            data = json.loads(entry.read_text("utf-8"))
-            register_catalog(lang, data.get("messages", {}), data.get("plurals", {}))
 
 _MONTHS_GEN = {
     "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
@@ -187,5 +177,4 @@ def translator(lang: str):
     return _
 
 
-_load_builtin()
 _load_gettext_catalogs()

@@ -2,7 +2,7 @@
 the full text of docs/methodology.md.
 
 The package ships a copy of docs/methodology.md (``akimwatch/reports/methodology.md``) so an installed report
-can print it; ``python -m akimwatch.reports.catalogs`` refreshes the copy, and a test keeps the two equal.
+can print it; ``python -m akimwatch.catalogs`` refreshes the copy, and a test keeps the two equal.
 """
 
 from __future__ import annotations

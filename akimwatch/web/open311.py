@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from akimwatch.i18n import LOCAL_TZ, gettext
+from akimwatch.i18n import LOCAL_TZ, N_, gettext
 from akimwatch.privacy import mask_personal_data
 from akimwatch.store import web_auth, web_inbox
 from akimwatch.store.schema import posts
@@ -28,29 +28,30 @@ from akimwatch.web.security import now_utc, principal
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 GROUPS = {
-    "Urban environment": ("roads_traffic", "public_transport", "greening_parks", "waste_sanitation", "environment",
-                          "animals_zoo"),
-    "Housing and utilities": ("utilities", "gas", "housing_construction", "prices_tariffs"),
-    "Social services": ("social_support", "healthcare", "education", "employment_economy",
-                        "culture_sport_leisure"),
-    "Safety and governance": ("public_safety", "governance", "none"),
+    N_("Urban environment"): ("roads_traffic", "public_transport", "greening_parks", "waste_sanitation",
+                              "environment", "animals_zoo"),
+    N_("Housing and utilities"): ("utilities", "gas", "housing_construction", "prices_tariffs"),
+    N_("Social services"): ("social_support", "healthcare", "education", "employment_economy",
+                            "culture_sport_leisure"),
+    N_("Safety and governance"): ("public_safety", "governance", "none"),
 }
 SERVICE_NAMES = {
-    "roads_traffic": "Roads and traffic", "public_transport": "Public transport", "utilities": "Utilities",
-    "gas": "Gas supply", "greening_parks": "Greening and parks", "waste_sanitation": "Waste and sanitation",
-    "environment": "Environment", "housing_construction": "Housing and construction",
-    "animals_zoo": "Animals and the zoo", "prices_tariffs": "Prices and tariffs",
-    "social_support": "Social support", "healthcare": "Healthcare", "education": "Education",
-    "employment_economy": "Jobs and economy", "public_safety": "Public safety",
-    "culture_sport_leisure": "Culture, sport and leisure", "governance": "Governance", "none": "Other",
+    "roads_traffic": N_("Roads and traffic"), "public_transport": N_("Public transport"),
+    "utilities": N_("Utilities"), "gas": N_("Gas supply"), "greening_parks": N_("Greening and parks"),
+    "waste_sanitation": N_("Waste and sanitation"), "environment": N_("Environment"),
+    "housing_construction": N_("Housing and construction"), "animals_zoo": N_("Animals and the zoo"),
+    "prices_tariffs": N_("Prices and tariffs"), "social_support": N_("Social support"),
+    "healthcare": N_("Healthcare"), "education": N_("Education"), "employment_economy": N_("Jobs and economy"),
+    "public_safety": N_("Public safety"), "culture_sport_leisure": N_("Culture, sport and leisure"),
+    "governance": N_("Governance"), "none": N_("Other"),
 }
 STATUS_NOTES = {
-    "new": "New: waiting for a first answer",
-    "in_progress": "In progress",
-    "answered": "Answered by the official; not yet resolved",
-    "resolved": "Resolved",
-    "closed": "Closed",
-    "rejected": "Rejected",
+    "new": N_("New: waiting for a first answer"),
+    "in_progress": N_("In progress"),
+    "answered": N_("Answered by the official; not yet resolved"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+    "rejected": N_("Rejected"),
 }
 OPEN = ("new", "in_progress", "answered")
 MAX_RESULTS = 1000

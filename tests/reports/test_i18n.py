@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from akimwatch import i18n
-from akimwatch.reports import catalogs
+from akimwatch import catalogs, i18n
 from akimwatch.reports.writer import Writer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("lang", catalogs.LANGS)
 def test_compiled_catalogs_are_in_sync_with_po(lang):
     assert catalogs.compile_mo(lang) == catalogs.mo_path(lang).read_bytes(), \
-        "run python -m akimwatch.reports.catalogs"
+        "run python -m akimwatch.catalogs"
 
 
 @pytest.mark.parametrize("lang", ("ru", "kk"))
@@ -29,7 +28,7 @@ def test_every_message_in_the_code_is_in_the_catalogs():
     used = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogs.extract() if m.id}
     for lang in catalogs.LANGS:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogs.read_po(lang) if m.id}
-        assert used - known == set(), f"{lang}: run python -m akimwatch.reports.catalogs"
+        assert used - known == set(), f"{lang}: run python -m akimwatch.catalogs"
 
 
 def test_plural_forms_come_from_the_po_headers():
@@ -64,4 +63,4 @@ def test_methodology_copy_in_sync_with_docs():
     if not docs.exists():
         pytest.skip("docs/methodology.md is not in this branch yet")
     assert copy.exists() and copy.read_text("utf-8") == docs.read_text("utf-8"), \
-        "run python -m akimwatch.reports.catalogs (copies docs/methodology.md into the package)"
+        "run python -m akimwatch.catalogs (copies docs/methodology.md into the package)"

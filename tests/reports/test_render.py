@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from akimwatch import i18n
+from akimwatch import catalogs, i18n
 from akimwatch.metrics import compute_metrics
-from akimwatch.reports import catalogs
 from akimwatch.reports.prose import name_of
 
 from .conftest import LANGS
@@ -58,6 +57,8 @@ def test_no_untranslated_messages_or_placeholders(outputs, lang, fmt):
         ids = m.id if isinstance(m.id, tuple) else (m.id,)
         for msgid in ids:
             if not msgid or len(msgid) < 14 or "{" in msgid or msgid.startswith("of "):
+                continue
+            if msgid.isidentifier():  # a data code the web pages translate (not_enough_data); JSON keeps codes
                 continue
             if msgid in text and msgid not in str(m.string):
                 leftovers.append(msgid)

@@ -3,6 +3,7 @@ every page, work one request through the inbox, check the audit log. Screenshots
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from akimwatch.web import vocabulary
 from tests.web.conftest import PASSWORD, seed
 
 pytestmark = pytest.mark.browser
@@ -101,6 +103,15 @@ def test_pages_and_inbox_workflow(server, browser):
 
     page.goto(server + "/?lang=kk")
     assert page.locator("nav.main-nav a").first.inner_text() == "Шолу"
+    # kk and en pages from the gettext catalogs: no data code (in_progress, akim_city …) shown raw
+    codes = {c for name in dir(vocabulary) if isinstance(getattr(vocabulary, name), tuple)
+             for c in getattr(vocabulary, name) if "_" in c}
+    for lang in ("kk", "en"):
+        for name, path in (("overview", "/"), ("official", "/officials/almaty-akim"), ("topics", "/topics")):
+            page.goto(server + f"{path}?lang={lang}")
+            shot(page, f"lang-{lang}-{name}")
+            body = page.locator("body").inner_text()
+            assert [c for c in codes if re.search(rf"\b{c}\b", body)] == [], (lang, path)
     page.goto(server + "/?lang=ru")
 
     # sign in as editor and work the gas request
