@@ -16,15 +16,15 @@ Prints both times and, last, ``metrics ratio: X`` = reference time ÷ our time (
 from __future__ import annotations
 
 import argparse
-import random
 import sqlite3
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from synthetic_store import build_store  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from akimwatch.analysis.voice import run_voice  # noqa: E402
 from akimwatch.config import load_config  # noqa: E402
@@ -43,87 +43,6 @@ PHRASES = ["Прошу отремонтировать дорогу", "Когда
            "Посадите деревья вдоль улицы", "Когда достроят дом", "Помогите многодетной семье"]
 POST_TEXTS = ["Посетил школу в микрорайоне.", "Аким области провёл совещание по вопросам ЖКХ.",
               "Сегодня встретился с жителями.", "В акимате состоялось заседание. Пресс-служба акима", "#город"]
-
-
-def build(path: Path, n_comments: int, n_accounts: int, posts_per_account: int = 100, seed: int = 7) -> None:
-    open_store(path).dispose()  # the schema (Alembic migrations), then raw sqlite3 for speed
-    rnd = random.Random(seed)
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    start = datetime(2019, 1, 1)
-    db.executemany("INSERT INTO officials (id, name_ru, position, region) VALUES (?, ?, 'akim_region', ?)",
-                   [(f"o{i}", f"Аким {i}", REGIONS[i % len(REGIONS)]) for i in range(n_accounts)])
-    db.executemany("INSERT INTO accounts (id, platform, handle, handle_key, role, official_id, on_watch_list) "
-                   "VALUES (?, 'instagram', ?, ?, 'personal', ?, 1)",
-                   [(f"a{i}", f"akim{i}", f"akim{i}", f"o{i}") for i in range(n_accounts)])
-    posts, post_times = [], []
-    pid = 0
-    for a in range(n_accounts):
-        for _ in range(posts_per_account):
-            pid += 1
-            when = start + timedelta(seconds=rnd.randrange(365 * 86400))
-            post_times.append(when)
-            posts.append((pid, "instagram", f"p{pid}", f"a{a}", when.strftime(FMT), rnd.choice(POST_TEXTS),
-                          rnd.choice(["photo", "photo", "video", "long_video", "album"]), rnd.randrange(50, 5000),
-                          rnd.randrange(0, 100)))
-    db.executemany("INSERT INTO posts (id, platform, platform_id, account_id, published_utc, text, media_kind, "
-                   "is_repost, likes, comments_count, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1)", posts)
-    db.executemany("INSERT INTO labels (item_kind, item_id, analyzer, version, value, confidence) "
-                   "VALUES ('post', ?, 'topic', 'bench-1', ?, 0.8)",
-                   [(p[0], rnd.choice(TOPICS + ["none"])) for p in posts])
-    n_posts = len(posts)
-    # Secondary indexes are dropped during the bulk load and rebuilt after it (a sort is faster than N inserts).
-    idx = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-                     "AND tbl_name IN ('comments', 'labels')").fetchall()
-    for name, _ in idx:
-        db.execute(f"DROP INDEX {name}")
-    post_epoch = [(t - datetime(1970, 1, 1)).total_seconds() for t in post_times]
-    which = rnd.choices(range(1, n_posts + 1), k=n_comments)
-    topics = rnd.choices(TOPICS + ["none"], weights=[0.6 * 0.7 ** i for i in range(len(TOPICS))] + [0.4],
-                         k=n_comments)
-    types = rnd.choices(TYPES, k=n_comments)
-    texts = [f"{p} {e} {n}" for p in PHRASES for e in ("", "пожалуйста", "срочно", "!!!") for n in range(30)]
-    epoch = datetime(1970, 1, 1)
-
-    def utc(seconds: float) -> datetime:
-        return epoch + timedelta(seconds=seconds)
-
-    batch_c, batch_l = [], []
-    last_citizen: dict[int, tuple[str, float]] = {}
-    rand = rnd.random
-    for cid in range(1, n_comments + 1):
-        post = which[cid - 1]
-        if cid % 33 == 0 and post in last_citizen:
-            parent, ptime = last_citizen[post]
-            when = ptime + 60 + rand() * 5 * 86400
-            batch_c.append((cid, "instagram", f"c{cid}", f"p{post}", post, parent, 1, "Спасибо, рассмотрим",
-                            utc(when).isoformat(" ", "microseconds"), 0))
-        else:
-            when = post_epoch[post - 1] + rand() * 3 * 86400
-            batch_c.append((cid, "instagram", f"c{cid}", f"p{post}", post, None, 0, texts[cid % len(texts)],
-                            utc(when).isoformat(" ", "microseconds"), cid % 20))
-            last_citizen[post] = (f"c{cid}", when)
-            batch_l.append(("comment", cid, "topic", "bench-1", topics[cid - 1], 0.8))
-            batch_l.append(("comment", cid, "comment_type", "bench-1", types[cid - 1], 0.8))
-        if len(batch_c) >= 100_000:
-            _flush(db, batch_c, batch_l)
-    _flush(db, batch_c, batch_l)
-    for _, sql in idx:
-        db.execute(sql)
-    db.commit()
-    db.execute("ANALYZE")
-    db.close()
-
-
-def _flush(db: sqlite3.Connection, batch_c: list, batch_l: list) -> None:
-    db.executemany("INSERT INTO comments (id, platform, platform_id, post_platform_id, post_id, parent_platform_id, "
-                   "is_official_reply, text, published_utc, likes, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                   batch_c)
-    db.executemany("INSERT INTO labels (item_kind, item_id, analyzer, version, value, confidence) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", batch_l)
-    batch_c.clear()
-    batch_l.clear()
 
 
 REFERENCE_SQL = """
@@ -147,7 +66,7 @@ def main() -> None:
     path = args.keep or Path(tmp.name) / "bench.db"
     if not path.exists():
         t0 = time.perf_counter()
-        build(path, args.comments, args.accounts)
+        build_store(path, args.comments, args.accounts)
         print(f"built store: {args.comments:,} comments, {args.accounts} accounts in {time.perf_counter() - t0:.1f} s")
     engine = open_store(path)
     t0 = time.perf_counter()

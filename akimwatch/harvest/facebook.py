@@ -62,11 +62,10 @@ def next_params(data: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in parse_qsl(urlsplit(nxt).query, keep_blank_values=True) if k != "access_token"}
 
 
-class FacebookCollector(FeedCollector):
-    platform = "facebook"
-    name = "facebook_graph_api"
+class GraphAPICollector(FeedCollector):
+    """What the Facebook and Instagram Graph API collectors share: address, token parameter, error objects."""
+
     default_base = "https://graph.facebook.com/v19.0"
-    credential_name = "facebook_token"
     page_size = 25
 
     def classify(self, response: httpx.Response) -> tuple[str, str] | None:
@@ -74,6 +73,12 @@ class FacebookCollector(FeedCollector):
 
     def auth_params(self) -> dict[str, Any]:
         return {"access_token": self.token}
+
+
+class FacebookCollector(GraphAPICollector):
+    platform = "facebook"
+    name = "facebook_graph_api"
+    credential_name = "facebook_token"
 
     @staticmethod
     def page_ref(account: WatchedAccount) -> str:

@@ -17,11 +17,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from akimwatch.harvest.base import WatchedAccount
-from akimwatch.harvest.facebook import graph_error, next_params
-from akimwatch.harvest.walk import FeedCollector, FeedPage, follower_snapshot
+from akimwatch.harvest.facebook import GraphAPICollector, next_params
+from akimwatch.harvest.walk import FeedPage, follower_snapshot
 from akimwatch.models import AccountRef, PostRecord, Record, SkippedRecord
 from akimwatch.sources.base import RecordError
 from akimwatch.sources.instagram import PLATFORM, iter_graph_comments, map_graph_media, map_graph_user
@@ -32,18 +30,10 @@ REPLY_FIELDS = "id,text,timestamp,username,like_count,from{id,username}"
 COMMENT_FIELDS = f"{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}"
 
 
-class InstagramGraphCollector(FeedCollector):
+class InstagramGraphCollector(GraphAPICollector):
     platform = "instagram"
     name = "instagram_graph_api"
-    default_base = "https://graph.facebook.com/v19.0"
     credential_name = "instagram_token"
-    page_size = 25
-
-    def classify(self, response: httpx.Response) -> tuple[str, str] | None:
-        return graph_error(response)
-
-    def auth_params(self) -> dict[str, Any]:
-        return {"access_token": self.token}
 
     @staticmethod
     def user_id(account: WatchedAccount) -> str:

@@ -173,3 +173,28 @@ def read_json_file(path: Path, head: bytes = b"") -> Any:
 def is_json_lines(path: Path) -> bool:
     name = path.name.lower()
     return ".jsonl" in name or ".ndjson" in name
+
+
+def iter_comment_edge(edge: Any, location: str, map_one: Callable[..., Any], children: str, post_id: str | None,
+                      parent_id: str | None = None, reply_word: str = "comment") -> Iterator[Any]:
+    """Comments of a nested Graph-API-style edge (``{"data": [...]}``) and their replies, depth first.
+
+    ``map_one(item, location, post_id, parent_id)`` maps one comment (raising RecordError for a bad one);
+    ``children`` names the edge holding its replies (Facebook ``comments``, Instagram ``replies``).
+    """
+    data = edge.get("data") if isinstance(edge, dict) else edge
+    if not isinstance(data, list):
+        return
+    for n, item in enumerate(data, start=1):
+        where = f"{location} {reply_word if parent_id else 'comment'} {n}"
+        if not isinstance(item, dict):
+            yield SkippedRecord(where, "-", "is not a JSON object")
+            continue
+        try:
+            record = map_one(item, where, post_id, parent_id)
+        except RecordError as exc:
+            yield SkippedRecord(where, exc.field, exc.reason)
+            continue
+        yield record
+        yield from iter_comment_edge(item.get(children), where, map_one, children, record.post_platform_id,
+                                     record.platform_id, reply_word)

@@ -30,6 +30,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_comment_edge,
     open_binary,
     parse_iso_utc,
     url_domain,
@@ -330,21 +331,8 @@ def map_comment(item: dict[str, Any], location: str = "", post_id: str | None = 
 def iter_comments(items: Any, location: str, post_id: str | None, parent_id: str | None = None,
                   ) -> Iterator[Record]:
     """Comments of a nested ``comments`` edge ({"data": [...]}) with their replies, depth first."""
-    data = items.get("data") if isinstance(items, dict) else items
-    if not isinstance(data, list):
-        return
-    for n, item in enumerate(data, start=1):
-        where = f"{location} comment {n}"
-        if not isinstance(item, dict):
-            yield SkippedRecord(where, "-", "is not a JSON object")
-            continue
-        try:
-            record = map_comment(item, where, post_id=post_id, parent_id=parent_id)
-        except RecordError as exc:
-            yield SkippedRecord(where, exc.field, exc.reason)
-            continue
-        yield record
-        yield from iter_comments(item.get("comments"), where, record.post_platform_id, record.platform_id)
+    return iter_comment_edge(items, location, lambda item, where, post, parent: map_comment(
+        item, where, post_id=post, parent_id=parent), "comments", post_id, parent_id)
 
 
 def _post_with_comments(item: dict[str, Any], location: str, page_id: str | None) -> Iterator[Record]:

@@ -29,6 +29,7 @@ from akimwatch.sources.base import (
     RecordError,
     SourceError,
     as_int,
+    iter_comment_edge,
     iter_json_lines,
     open_binary,
     parse_iso_utc,
@@ -123,21 +124,8 @@ def map_graph_comment(item: dict[str, Any], location: str = "", media_id: str | 
 def iter_graph_comments(edge: Any, location: str, media_id: str | None, parent_id: str | None = None,
                         ) -> Iterator[Record]:
     """Comments of a nested ``comments`` / ``replies`` edge ({"data": [...]}) and their replies."""
-    data = edge.get("data") if isinstance(edge, dict) else edge
-    if not isinstance(data, list):
-        return
-    for n, item in enumerate(data, start=1):
-        where = f"{location} {'reply' if parent_id else 'comment'} {n}"
-        if not isinstance(item, dict):
-            yield SkippedRecord(where, "-", "is not a JSON object")
-            continue
-        try:
-            record = map_graph_comment(item, where, media_id=media_id, parent_id=parent_id)
-        except RecordError as exc:
-            yield SkippedRecord(where, exc.field, exc.reason)
-            continue
-        yield record
-        yield from iter_graph_comments(item.get("replies"), where, record.post_platform_id, record.platform_id)
+    return iter_comment_edge(edge, location, lambda item, where, media, parent: map_graph_comment(
+        item, where, media_id=media, parent_id=parent), "replies", media_id, parent_id, reply_word="reply")
 
 
 def map_graph_user(item: dict[str, Any], taken_utc, location: str = "") -> FollowerRecord | None:
