@@ -18,18 +18,43 @@ from akimwatch.analysis.text import N_FEATURES
 
 MODELS_DIR = Path(__file__).with_name("models")
 PRODUCT_HEADS = ("comment_type", "topic", "sentiment")
+NO_FINE = -1e9  # the fine score of a category none of whose fine topics it owns (never predicted)
+SPARSE_ABOVE = 40  # heads with more classes keep their weights sparse (only benchmark heads have that many)
 
 
 @dataclass
 class Head:
     name: str
     classes: list[str]
-    weights: np.ndarray  # (N_FEATURES, n_classes) float32, dense for a fast sparse @ dense product
+    weights: np.ndarray  # (N_FEATURES, n_classes) float32, dense for a fast sparse @ dense product (or CSR)
     intercept: np.ndarray  # (n_classes,)
     meta: dict
 
     def scores(self, x) -> np.ndarray:
-        return np.asarray(x @ self.weights) + self.intercept
+        raw = x @ self.weights
+        if hasattr(raw, "toarray"):  # many-class heads keep sparse weights
+            raw = raw.toarray()
+        return np.asarray(raw) + self.intercept
+
+    def output(self, x) -> tuple[list[str], np.ndarray]:
+        """(classes, scores) as the head answers. A head with ``meta["combine"]`` (the Kursk benchmark head) holds
+        coarse columns plus fine-topic columns ``fine:<name>``; its coarse score blends the coarse model with the
+        best fine topic of that category, each divided by its score std on the training rows."""
+        s = self.scores(x)
+        comb = self.meta.get("combine")
+        if not comb:
+            return self.classes, s
+        coarse = [i for i, c in enumerate(self.classes) if not c.startswith("fine:")]
+        names = [self.classes[i] for i in coarse]
+        best_fine = np.full((s.shape[0], len(coarse)), NO_FINE, dtype=np.float64)
+        for j, c in enumerate(self.classes):
+            if c.startswith("fine:"):
+                k = names.index(comb["fine_to_coarse"][c[5:]])
+                best_fine[:, k] = np.maximum(best_fine[:, k], s[:, j])
+        share = comb["coarse_share"]
+        return names, share * s[:, coarse] / comb["sigma_coarse"] + (1 - share) * best_fine / comb[
+            "sigma_fine"
+        ]
 
 
 def save_head(
@@ -67,8 +92,17 @@ def load_head(name: str, models_dir: Path = MODELS_DIR) -> Head:
         raise FileNotFoundError(f"model artifact {path} is missing; rebuild it with `akimwatch train`")
     with np.load(path, allow_pickle=False) as z:
         classes = [str(c) for c in z["classes"]]
-        w = np.zeros((N_FEATURES, len(classes)), dtype=np.float32)
-        w[z["cols"]] = z["values"].astype(np.float32)
+        values = z["values"].astype(np.float32)
+        if len(classes) > SPARSE_ABOVE:  # e.g. 150 fine Kursk topics: a dense matrix would take ~170 MB
+            from scipy.sparse import csr_matrix
+
+            rows = np.repeat(z["cols"], len(classes))
+            cols = np.tile(np.arange(len(classes)), len(z["cols"]))
+            keep = values.ravel() != 0
+            w = csr_matrix((values.ravel()[keep], (rows[keep], cols[keep])), shape=(N_FEATURES, len(classes)))
+        else:
+            w = np.zeros((N_FEATURES, len(classes)), dtype=np.float32)
+            w[z["cols"]] = values
         return Head(name, classes, w, z["intercept"].astype(np.float32), json.loads(str(z["meta"])))
 
 

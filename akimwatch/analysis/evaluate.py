@@ -75,8 +75,8 @@ def _predict(head_name: str, texts: list[str], models_dir: Path) -> list[str]:
     x = featurize(cleaned, idf)
     if head_name in PRODUCT_HEADS:
         return [lab.value for lab in head_labels(head_name, cleaned, x=x, head=head)]
-    scores = head.scores(x)
-    return [head.classes[i] for i in scores.argmax(axis=1)]
+    classes, scores = head.output(x)
+    return [classes[i] for i in scores.argmax(axis=1)]
 
 
 def baseline(train_texts: list[str], train_y: list[str], test_texts: list[str]) -> list[str]:

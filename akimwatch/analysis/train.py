@@ -20,7 +20,8 @@ from akimwatch.analysis.artifacts import MODELS_DIR, save_head, save_idf
 from akimwatch.analysis.text import N_FEATURES, clean, featurize
 
 SEED = 13
-TRAIN_VERSION = "2026.11-2"
+TRAIN_VERSION = "2026.11-2"  # product heads (comment_type, topic, sentiment): part of every stored label
+BENCHMARK_VERSION = "2026.11-3"  # research heads (kursk_coarse, rusentiment5, kazsandra_polarity)
 Log = Callable[[str], None]
 
 _ASK = re.compile(
@@ -104,6 +105,54 @@ def _grid(name: str, fx, train, dev, grid, log: Log, extra=None, labels=None):
         log(f"  {name}: C={c} balanced={bal} dev macro-F1={score:.3f}")
     best = max(tried, key=lambda t: t["dev_macro_f1"])
     return best, tried
+
+
+# --- folded ensembles (research heads) -------------------------------------------------------------------------
+# Every part below is linear in the shared features, so a score-level blend of them is one linear head again:
+# sum_i w_i * (x @ W_i + b_i) / sigma_i. It ships in the usual artifact format and costs nothing at run time.
+def _expand(coef, intercept) -> tuple[np.ndarray, np.ndarray]:
+    """(n_classes, N_FEATURES) weights; binary sklearn models keep one row -> (neg, pos) halves like save_head."""
+    coef, intercept = np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64)
+    if coef.shape[0] == 1:
+        return np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+    return coef, intercept
+
+
+def _nbsvm(x, y, c: float, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """Binary NB-SVM (Wang & Manning 2012): LinearSVC on features scaled by the log-count ratio r; folded = r * w."""
+    from scipy.sparse import diags
+
+    xb = x.copy()
+    xb.data[:] = 1
+    classes = sorted(set(y))
+    pos = np.asarray(xb[y == classes[1]].sum(0)).ravel() + 1
+    neg = np.asarray(xb[y == classes[0]].sum(0)).ravel() + 1
+    r = np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+    model = _fit(x @ diags(r), y, c, False, sample_weight)
+    return _expand(model.coef_ * r, model.intercept_)
+
+
+def _lr(x, y, c: float, balanced: bool, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=300)
+    model.fit(x, y, sample_weight=sample_weight)
+    return _expand(model.coef_, model.intercept_)
+
+
+def _blend(parts: list[tuple[float, np.ndarray, np.ndarray]], x_ref) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted sum of linear parts, each divided by the std of its scores on x_ref (training rows)."""
+    coef = np.zeros_like(parts[0][1])
+    intercept = np.zeros_like(parts[0][2])
+    for w, c, b in parts:
+        sigma = float(np.std(np.asarray(x_ref @ c.T) + b))
+        coef += w / sigma * c
+        intercept += w / sigma * b
+    return coef, intercept
+
+
+def _linear_predict(classes, coef, intercept, x) -> np.ndarray:
+    return np.asarray(classes)[(np.asarray(x @ coef.T) + intercept).argmax(axis=1)]
 
 
 # --- product heads -------------------------------------------------------------------------------------------
@@ -336,26 +385,6 @@ def kazsandra_natural_prior(root: Path) -> float:
     return round(pos / max(1, pos + neg), 3)
 
 
-def _prior_shift(root: Path, fx, train, tune, best: dict, log: Log) -> tuple[float, float, float]:
-    """Move the decision threshold for the natural class prior: choose it on the tune split re-weighted to it."""
-    from sklearn.metrics import f1_score
-
-    prior = kazsandra_natural_prior(root)
-    model = _fit(fx([e.text for e in train]), np.array([e.label for e in train]), best["C"], best["balanced"])
-    scores = model.decision_function(fx([e.text for e in tune]))
-    y = np.array([e.label for e in tune])
-    w = np.where(y == "1", prior / 0.5, (1 - prior) / 0.5)
-    best_t, best_f = 0.0, -1.0
-    for t in np.round(np.linspace(-1.0, 1.0, 41), 3):
-        f = f1_score(y, np.where(scores > t, "1", "0"), average="macro", sample_weight=w)
-        if f > best_f + 1e-9:
-            best_t, best_f = float(t), float(f)
-    log(
-        f"  kazsandra_polarity: prior {prior}, threshold shift {best_t:+.2f}, re-weighted tune macro-F1 {best_f:.3f}"
-    )
-    return best_t, prior, best_f
-
-
 def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     """Heads that exist to measure the method on public benchmarks (their own label sets)."""
     out = {}
@@ -366,15 +395,23 @@ def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     best, tried = _grid(
         "kursk_coarse", fx, tr, dv, [(0.3, True), (1.0, True), (1.0, False), (3.0, True)], log
     )
-    model = _fit(fx([e.text for e in ex]), np.array([e.label for e in ex]), best["C"], best["balanced"])
+    fine_y = np.array(
+        [e.label for e in d.kursk_examples(ktrain, "Тематика")]
+    )  # the 161 fine topics, same rows
+    share, tried_h = _kursk_hierarchy_cv(fx, ex, fine_y, best, log)
+    classes, coef, intercept, combine = _kursk_head(
+        fx([e.text for e in ex]), np.array([e.label for e in ex]), fine_y, best["C"], best["balanced"], share
+    )
     meta = {
         "head": "kursk_coarse",
-        "version": TRAIN_VERSION,
-        "chosen": best,
-        "tried": tried,
+        "version": BENCHMARK_VERSION,
+        "chosen": {**best, "coarse_share": share},
+        "tried": tried + tried_h,
         "n_train": len(ex),
     }
-    meta["size"] = save_head("kursk_coarse", model.classes_, model.coef_, model.intercept_, meta, out_dir)
+    if combine:
+        meta["combine"] = combine
+    meta["size"] = save_head("kursk_coarse", classes, coef, intercept, meta, out_dir)
     out["kursk_coarse"] = meta
 
     log("rusentiment5 (RuSentiment 5 classes)")
@@ -392,7 +429,7 @@ def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     model = _fit(fx([e.text for e in full]), np.array([e.label for e in full]), best["C"], best["balanced"])
     meta = {
         "head": "rusentiment5",
-        "version": TRAIN_VERSION,
+        "version": BENCHMARK_VERSION,
         "chosen": {**best, "with_rusentitweet": use_tw},
         "tried": tried + tried_tw,
         "n_train": len(full),
@@ -405,26 +442,148 @@ def train_benchmarks(root: Path, fx, out_dir: Path, log: Log) -> dict:
     best, tried = _grid(
         "kazsandra_polarity", fx, ks_tr, ks_tune, [(0.1, False), (0.3, False), (0.3, True)], log
     )
-    extra = kazsandra_score_extra(root)
-    best_x, tried_x = _grid(
-        "kazsandra_polarity+08_sc_train", fx, ks_tr + extra, ks_tune, [(best["C"], best["balanced"])], log
-    )
-    use_x = best_x["dev_macro_f1"] > best["dev_macro_f1"]
-    for t in tried_x:
-        t["with_08_sc_train"] = True
-    shift, prior, shift_score = _prior_shift(root, fx, ks_tr + (extra if use_x else []), ks_tune, best, log)
-    full = ks_tr + ks_tune + (extra if use_x else [])
-    model = _fit(fx([e.text for e in full]), np.array([e.label for e in full]), best["C"], best["balanced"])
-    intercept = model.intercept_ - shift
+    meta_ks, coef, intercept, classes = _kazsandra_blend(root, fx, ks_tr, ks_tune, best, log)
     meta = {
         "head": "kazsandra_polarity",
-        "version": TRAIN_VERSION,
-        "chosen": {**best, "with_08_sc_train": use_x, "threshold_shift": round(shift, 3), "prior_pos": prior},
-        "tried": tried
-        + tried_x
-        + [{"threshold_shift": round(shift, 3), "prior_pos": prior, "dev_macro_f1": round(shift_score, 4)}],
-        "n_train": len(full),
+        "version": BENCHMARK_VERSION,
+        "chosen": {**best, **meta_ks["chosen"]},
+        "tried": tried + meta_ks["tried"],
+        "n_train": meta_ks["n_train"],
     }
-    meta["size"] = save_head("kazsandra_polarity", model.classes_, model.coef_, intercept, meta, out_dir)
+    meta["size"] = save_head("kazsandra_polarity", classes, coef, intercept, meta, out_dir)
     out["kazsandra_polarity"] = meta
     return out
+
+
+def _threshold_on_prior(margin: np.ndarray, y: np.ndarray, prior: float) -> tuple[float, float]:
+    """Decision threshold on (pos - neg) scores maximising macro-F1 on the tune split re-weighted to the prior."""
+    from sklearn.metrics import f1_score
+
+    w = np.where(y == "1", prior / 0.5, (1 - prior) / 0.5)
+    best_t, best_f = 0.0, -1.0
+    for t in np.round(np.linspace(-1.5, 1.5, 61), 3):
+        f = f1_score(y, np.where(margin > t, "1", "0"), average="macro", sample_weight=w)
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), float(f)
+    return best_t, best_f
+
+
+def _kazsandra_blend(root: Path, fx, ks_tr, ks_tune, best: dict, log: Log):
+    """SVM alone or SVM + NB-SVM (score blend), with or without 08_sc_train rows; each with its prior-shifted
+    threshold. Chosen by macro-F1 on the tune carve-out re-weighted to the natural prior (never 04_pc_valid)."""
+    c = best["C"]
+    prior = kazsandra_natural_prior(root)
+    extra = kazsandra_score_extra(root)
+    xt, yt = fx([e.text for e in ks_tune]), np.array([e.label for e in ks_tune])
+
+    def build(items, nb_share):
+        x, y = fx([e.text for e in items]), np.array([e.label for e in items])
+        m = _fit(x, y, c, best["balanced"])
+        parts = [(1.0 - nb_share, *_expand(m.coef_, m.intercept_))]
+        if nb_share:
+            parts.append((nb_share, *_nbsvm(x, y, c)))
+        # also the plain SVM is scaled to unit score std, so one threshold grid fits every variant
+        coef, intercept = _blend(parts, x)
+        return [str(k) for k in m.classes_], coef, intercept
+
+    tried = []
+    for use_x in (False, True):
+        for nb_share in (0.0, 0.5):
+            classes, coef, intercept = build(ks_tr + (extra if use_x else []), nb_share)
+            s = np.asarray(xt @ coef.T) + intercept
+            margin = s[:, classes.index("1")] - s[:, classes.index("0")]
+            plain = _macro_f1(list(yt), list(np.where(margin > 0, "1", "0")))
+            t, f = _threshold_on_prior(margin, yt, prior)
+            tried.append(
+                {
+                    "C": c,
+                    "with_08_sc_train": use_x,
+                    "nbsvm_share": nb_share,
+                    "dev_macro_f1": round(plain, 4),
+                    "threshold_shift": t,
+                    "prior_pos": prior,
+                    "reweighted_tune_macro_f1": round(f, 4),
+                }
+            )
+            log(
+                f"  kazsandra_polarity: 08 extra={use_x} NB-SVM share={nb_share} tune macro-F1={plain:.3f}, "
+                f"shift {t:+.2f} -> re-weighted {f:.3f}"
+            )
+    pick = max(tried, key=lambda t: t["reweighted_tune_macro_f1"])
+    full = ks_tr + ks_tune + (extra if pick["with_08_sc_train"] else [])
+    classes, coef, intercept = build(full, pick["nbsvm_share"])
+    shift = pick["threshold_shift"]
+    intercept = intercept.copy()
+    intercept[classes.index("1")] -= shift / 2
+    intercept[classes.index("0")] += shift / 2
+    chosen = {k: pick[k] for k in ("with_08_sc_train", "nbsvm_share", "threshold_shift", "prior_pos")}
+    chosen["reweighted_tune_macro_f1"] = pick["reweighted_tune_macro_f1"]
+    return {"chosen": chosen, "tried": tried, "n_train": len(full)}, coef, intercept, classes
+
+
+def _kursk_head(x, y: np.ndarray, fine_y: np.ndarray, c: float, balanced: bool, share: float):
+    """Coarse SVM alone (share 1) or coarse + fine-topic SVMs in one head (see artifacts.Head.output)."""
+    from akimwatch.analysis.artifacts import NO_FINE
+
+    coarse = _fit(x, y, c, balanced)
+    if share >= 1.0:
+        return coarse.classes_, coarse.coef_, coarse.intercept_, None
+    fine = _fit(x, fine_y, c, balanced)
+    owner: dict[str, dict[str, int]] = {}
+    for f, lab in zip(fine_y, y, strict=True):
+        owner.setdefault(f, {})
+        owner[f][lab] = owner[f].get(lab, 0) + 1
+    # the category that most often carries the fine topic (ties: the smaller category id, deterministic)
+    f2c = {f: max(sorted(v), key=lambda k: v[k]) for f, v in owner.items()}
+    sc = np.asarray(coarse.decision_function(x))
+    sf = np.asarray(fine.decision_function(x))
+    names = [str(k) for k in coarse.classes_]
+    best = np.full((len(y), len(names)), NO_FINE)
+    for j, f in enumerate(fine.classes_):
+        k = names.index(f2c[f])
+        best[:, k] = np.maximum(best[:, k], sf[:, j])
+    combine = {
+        "fine_to_coarse": {str(f): f2c[f] for f in fine.classes_},
+        "coarse_share": share,
+        "sigma_coarse": float(np.std(sc)),
+        "sigma_fine": float(np.std(best[best > NO_FINE / 2])),
+    }
+    classes = names + [f"fine:{f}" for f in fine.classes_]
+    coef = np.vstack([coarse.coef_, fine.coef_])
+    intercept = np.concatenate([coarse.intercept_, fine.intercept_])
+    return classes, coef, intercept, combine
+
+
+def _kursk_hierarchy_cv(fx, ex: list[d.Example], fine_y, best: dict, log: Log) -> tuple[float, list[dict]]:
+    """5-fold CV on Kursk train only: blend the coarse model with the best of its fine Тематика topics?"""
+    from scipy.sparse import csr_matrix
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from akimwatch.analysis.artifacts import Head
+
+    x = fx([e.text for e in ex])
+    y = np.array([e.label for e in ex])
+    counts = {lab: int((y == lab).sum()) for lab in set(y)}
+    strata = np.array([lab if counts[lab] >= 5 else "rare" for lab in y])
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, strata))
+    tried = []
+    for share in (1.0, 0.7, 0.5, 0.3):
+        pred = np.empty(len(y), dtype=object)
+        for a, b in folds:
+            classes, coef, intercept, combine = _kursk_head(
+                x[a], y[a], fine_y[a], best["C"], best["balanced"], share
+            )
+            meta = {"combine": combine} if combine else {}
+            head = Head("cv", [str(k) for k in classes], csr_matrix(coef.T), intercept, meta)
+            names, scores = head.output(x[b])
+            pred[b] = np.array(names)[scores.argmax(axis=1)]
+        pred = pred.astype(str)
+        acc = float(accuracy_score(y, pred))
+        mf1 = float(f1_score(y, pred, average="macro", zero_division=0))
+        tried.append({"coarse_share": share, "cv_accuracy": round(acc, 4), "cv_macro_f1": round(mf1, 4)})
+        log(
+            f"  kursk_coarse: coarse share {share} (1 = no fine topics) CV accuracy={acc:.3f} macro-F1={mf1:.3f}"
+        )
+    pick = max(tried, key=lambda t: t["cv_accuracy"] + t["cv_macro_f1"])
+    return pick["coarse_share"], tried

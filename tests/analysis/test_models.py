@@ -40,3 +40,21 @@ def test_artifacts_load_under_two_seconds():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(out.stdout.strip().splitlines()[-1]) < 2.0
+
+
+def test_kursk_benchmark_head_blends_coarse_and_fine_topics():
+    """The Kursk research head keeps 150 fine-topic columns sparse and answers with the 16 coarse categories."""
+    from scipy.sparse import issparse
+
+    from akimwatch.analysis.artifacts import load_head, load_idf
+    from akimwatch.analysis.text import clean, featurize
+
+    head = load_head("kursk_coarse")
+    assert issparse(head.weights) and 0 < head.meta["combine"]["coarse_share"] < 1
+    texts = [
+        "На улице Ленина огромные ямы на дороге, асфальт разбит",
+        "Не работает уличное освещение во дворе",
+    ]
+    classes, scores = head.output(featurize([clean(t) for t in texts], load_idf()))
+    assert not any(c.startswith("fine:") for c in classes) and scores.shape == (2, len(classes))
+    assert [classes[i] for i in scores.argmax(axis=1)] == ["0", "3"]  # roads; utilities and housing
