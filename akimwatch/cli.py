@@ -200,9 +200,9 @@ def demo(dir: Annotated[Path, typer.Option(
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path)
     out.print(f"report: {_demo_report(result)}", highlight=False)
-    out.print(f"dashboard: .venv/bin/akimwatch serve --db {result.db_path}  → http://127.0.0.1:8000/ "
-              f"(inbox sign-in: .venv/bin/akimwatch user add NAME --role editor --db {result.db_path})",
-              highlight=False)
+    exe = sys.argv[0] if Path(sys.argv[0]).name == "akimwatch" else "akimwatch"  # the command as it was run
+    out.print(f"dashboard: {exe} serve --db {result.db_path}  → http://127.0.0.1:8000/ "
+              f"(inbox sign-in: {exe} user add NAME --role editor --db {result.db_path})", highlight=False)
 
 
 def _demo_report(result) -> Path:
