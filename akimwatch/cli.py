@@ -119,7 +119,7 @@ def import_(
             if len(res.skipped) > 50:
                 err.print(f"  … and {len(res.skipped) - 50} more skipped (see `akimwatch status --json`)")
     console.print(f"imported {len(files) - failed} of {len(files)} files: {totals['posts']:,} posts, "
-                  f"{totals['comments']:,} comments, {totals['official_replies']:,} official replies, "
+                  f"{totals['comments']:,} comments (of them {totals['official_replies']:,} official replies), "
                   f"{totals['skipped']:,} skipped", highlight=False)
     if unsupported:
         from akimwatch.sources import all_formats

@@ -38,14 +38,18 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
 
 
+# In a folder these are documentation, watch lists, code or SQLite stores, never exports.
+SKIPPED_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".py", ".pyc", ".db", ".db-wal", ".db-shm", ".sqlite", ".sqlite3"}
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders are walked (sorted, hidden files ignored)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                              and f.suffix.lower() not in {".md", ".txt", ".yaml", ".yml"}
-                              and f.name != "LICENSE"))
+                              and f.suffix.lower() not in SKIPPED_SUFFIXES and f.name != "LICENSE"
+                              and "__pycache__" not in f.parts))
         else:
             out.append(p)
     return out
