@@ -9,143 +9,29 @@ One JSON file per API response, as the Graph API returns it (docs/formats.md, "F
 * page info (``/{page-id}?fields=fan_count,followers_count``).
 
 ``map_post`` / ``map_comment`` are pure (raw Graph JSON → record) so a live collector reuses them.
-The helpers ``read_graph_file`` / ``graph_edge`` are shared with the Instagram Graph API source.
+Reading the saved response files is shared with the Instagram Graph API source (akimwatch/sources/graph.py).
 """
 
 from __future__ import annotations
 
-import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import ijson
-import orjson
-
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
 from akimwatch.sources.base import (
     Format,
     RecordError,
-    SourceError,
     as_int,
     iter_comment_edge,
-    open_binary,
     parse_iso_utc,
     url_domain,
 )
+from akimwatch.sources.graph import filename_hints, read_graph_file
 
 PLATFORM = "facebook"
-# keys a live collector (or a person) may add to a saved response to say when it was fetched
-FETCHED_KEYS = ("fetched_utc", "fetched_at", "taken_at", "retrieved_at", "__fetched_utc")
-HINT_RE = re.compile(r"(?:^|[._\-\s])(post|media|comment|user|page)[-=]([0-9]+(?:_[0-9]+)?)", re.IGNORECASE)
-
-
-# -- shared Graph API file reading ----------------------------------------------------------------
-class GraphFile:
-    """What a Graph API response file is: its top-level keys, paging block and data items (streamed)."""
-
-    def __init__(self, path: Path, keys: list[str], paging: dict[str, Any] | None, has_data_list: bool,
-                 top: dict[str, Any] | None):
-        self.path = path
-        self.keys = keys
-        self.paging = paging or {}
-        self.has_data_list = has_data_list
-        self.top = top  # whole object for small non-list responses (single object / id map)
-
-    def edge(self) -> tuple[str | None, str | None]:
-        """(node id, edge name) from the paging URLs, e.g. ('19292868552_101584', 'comments')."""
-        for key in ("next", "previous"):
-            node, edge = graph_edge(self.paging.get(key))
-            if node:
-                return node, edge
-        return None, None
-
-    def fetched_utc(self):
-        top = self.top or {}
-        for key in FETCHED_KEYS:
-            if top.get(key):
-                return parse_iso_utc(top[key], key)
-        return None
-
-    def items(self) -> Iterator[tuple[int, Any]]:
-        """(1-based record number, item) of ``data``; streamed with ijson."""
-        with open_binary(self.path) as fh:
-            try:
-                yield from enumerate(ijson.items(fh, "data.item", use_float=True), start=1)
-            except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
-                raise SourceError(self.path, "data", None, f"file is truncated or not valid JSON ({exc})") from None
-
-
-def graph_edge(url: str | None) -> tuple[str | None, str | None]:
-    """``https://graph.facebook.com/v11.0/1929_1015/comments?...`` → ('1929_1015', 'comments')."""
-    if not url or not isinstance(url, str):
-        return None, None
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    if parts and re.fullmatch(r"v\d+(\.\d+)?", parts[0]):
-        parts = parts[1:]
-    if len(parts) >= 2 and re.fullmatch(r"[0-9]+(_[0-9]+)?", parts[0]):
-        return parts[0], parts[1]
-    return None, None
-
-
-def filename_hints(path: Path) -> dict[str, str]:
-    """Ids given in the file name: ``comments.post-1929_1015.p2.json`` → {'post': '1929_1015'}.
-
-    Recognised: ``post-<id>`` / ``media-<id>`` (the post the comments belong to), ``comment-<id>``
-    (the parent of a replies page), ``user-<id>`` / ``page-<id>`` (whose media/posts the file lists)."""
-    return {m.group(1).lower(): m.group(2) for m in HINT_RE.finditer(path.name)}
-
-
-def read_graph_file(path: Path) -> GraphFile:
-    """Scan a Graph API response once (streaming): top-level keys, paging; small objects loaded whole."""
-    keys: list[str] = []
-    paging: dict[str, Any] | None = None
-    has_data_list = False
-    builder = None
-    try:
-        with open_binary(path) as fh:
-            events = ijson.parse(fh, use_float=True)
-            first = next(events, None)
-            if first is None:
-                raise SourceError(path, "", None, "is empty")
-            if first[1] != "start_map":
-                raise SourceError(path, "", None, "is not a Graph API response (expected a JSON object)")
-            for prefix, event, value in events:
-                if prefix == "" and event == "map_key":
-                    keys.append(value)
-                elif prefix == "data" and event == "start_array":
-                    has_data_list = True
-                elif prefix == "paging" and event == "start_map" and builder is None and paging is None:
-                    builder = ijson.ObjectBuilder()
-                if builder is not None and (prefix == "paging" or prefix.startswith("paging.")):
-                    builder.event(event, value)
-                    if prefix == "paging" and event == "end_map":
-                        paging, builder = builder.value, None
-    except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
-        raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
-    top = None
-    if not has_data_list:
-        with open_binary(path) as fh:
-            try:
-                top = orjson.loads(fh.read())
-            except orjson.JSONDecodeError as exc:
-                raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
-    return GraphFile(path, keys, paging, has_data_list, top)
-
-
-def single_objects(graph: GraphFile) -> Iterator[tuple[str, dict[str, Any]]]:
-    """A single object response, or each value of an id-keyed map (``?ids=a,b``)."""
-    top = graph.top or {}
-    values = list(top.values())
-    if top and "id" not in top and all(isinstance(v, dict) and str(v.get("id")) == k for k, v in top.items()):
-        for n, value in enumerate(values, start=1):
-            yield f"record {n}", value
-    else:
-        yield "record 1", top
-
-
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
@@ -378,15 +264,8 @@ def parse_graph(path: Path) -> Iterator[Record]:
     comments_page = edge in ("comments", "replies") or "comment" in hints
     node_post = node if edge == "comments" and node and "_" in node else None
     page_id = hints.get("page") or (node if edge in ("feed", "posts", "published_posts") else None)
-    try:
-        fetched = graph.fetched_utc()
-    except RecordError as exc:
-        raise SourceError(path, "", exc.field, exc.reason) from None
-    if graph.has_data_list:
-        stream: Iterator[tuple[str, Any]] = ((f"record {n}", item) for n, item in graph.items())
-    else:
-        stream = single_objects(graph)
-    for location, item in stream:
+    fetched = graph.fetched_utc()
+    for location, item in graph.records():
         if not isinstance(item, dict):
             yield SkippedRecord(location, "-", "is not a JSON object")
             continue

@@ -35,7 +35,7 @@ from akimwatch.sources.base import (
     parse_iso_utc,
     parse_unix_utc,
 )
-from akimwatch.sources.facebook import filename_hints, read_graph_file, single_objects
+from akimwatch.sources.graph import filename_hints, read_graph_file
 
 PLATFORM = "instagram"
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
@@ -166,15 +166,8 @@ def parse_graph(path: Path) -> Iterator[Record]:
     owner = AccountRef(PLATFORM, platform_id=owner_id) if owner_id else None
     media_hint = hints.get("media") or hints.get("post") or (node if edge == "comments" else None)
     parent_hint = hints.get("comment") or (node if edge == "replies" else None)
-    try:
-        fetched = graph.fetched_utc()
-    except RecordError as exc:
-        raise SourceError(path, "", exc.field, exc.reason) from None
-    if graph.has_data_list:
-        stream: Iterator[tuple[str, Any]] = ((f"record {n}", item) for n, item in graph.items())
-    else:
-        stream = single_objects(graph)
-    for location, item in stream:
+    fetched = graph.fetched_utc()
+    for location, item in graph.records():
         if not isinstance(item, dict):
             yield SkippedRecord(location, "-", "is not a JSON object")
             continue
