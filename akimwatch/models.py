@@ -15,6 +15,15 @@ PLATFORMS = ("instagram", "facebook", "x", "telegram", "vk", "youtube")
 ACCOUNT_ROLES = ("personal", "press_service", "official_page")
 MEDIA_KINDS = ("photo", "video", "long_video", "album", "text")
 
+# The label contract (docs/methodology.md «Comment labels»): the analyzers produce these values, the metrics,
+# reports, web pages, API and Open311 feed read them. One list, so a new topic cannot reach half the product.
+LANGUAGES = ("ru", "kk", "mixed", "other")
+COMMENT_TYPES = ("gratitude", "complaint", "request", "question", "other")
+TOPICS = ("roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation",
+          "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
+          "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance", "none")
+SENTIMENTS = ("positive", "neutral", "negative")
+
 
 @dataclass(slots=True, frozen=True)
 class AccountRef:

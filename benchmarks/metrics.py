@@ -31,20 +31,6 @@ from akimwatch.config import load_config  # noqa: E402
 from akimwatch.metrics import compute_metrics  # noqa: E402
 from akimwatch.store import open_store  # noqa: E402
 
-FMT = "%Y-%m-%d %H:%M:%S.%f"
-REGIONS = ["KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-35", "KZ-39", "KZ-43", "KZ-47", "KZ-55",
-           "KZ-59", "KZ-61", "KZ-63", "KZ-71", "KZ-75", "KZ-79"]
-TOPICS = ["roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation",
-          "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
-          "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance"]
-TYPES = ["gratitude", "complaint", "request", "question", "other"]
-PHRASES = ["Прошу отремонтировать дорогу", "Когда проведут газ в наш микрорайон", "Спасибо за работу",
-           "Уберите мусор во дворе", "Закройте зоопарк", "Почему подорожал проезд", "Нет горячей воды третий день",
-           "Посадите деревья вдоль улицы", "Когда достроят дом", "Помогите многодетной семье"]
-POST_TEXTS = ["Посетил школу в микрорайоне.", "Аким области провёл совещание по вопросам ЖКХ.",
-              "Сегодня встретился с жителями.", "В акимате состоялось заседание. Пресс-служба акима", "#город"]
-
-
 REFERENCE_SQL = """
 SELECT p.account_id, COUNT(DISTINCT p.id) AS posts,
        SUM(CASE WHEN c.is_official_reply = 0 THEN 1 ELSE 0 END) AS comments,

@@ -15,15 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from akimwatch.models import COMMENT_TYPES  # noqa: E402
+from akimwatch.models import TOPICS as LABEL_TOPICS  # noqa: E402
 from akimwatch.store import open_store  # noqa: E402
 
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 REGIONS = ["KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35", "KZ-39", "KZ-43",
            "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71", "KZ-75", "KZ-79"]
-TOPICS = ["roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation",
-          "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
-          "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance"]
-TYPES = ["gratitude", "complaint", "request", "question", "other"]
+TOPICS = [t for t in LABEL_TOPICS if t != "none"]
+TYPES = list(COMMENT_TYPES)
 PHRASES = ["Прошу отремонтировать дорогу во дворе", "Когда проведут газ в наш микрорайон?", "Спасибо за работу, аким",
            "Уберите мусор во дворе, уже неделю не вывозят", "Прошу рассмотреть закрытие зоопарка",
            "Почему подорожал проезд в автобусе?", "Нет горячей воды третий день", "Посадите деревья вдоль улицы",

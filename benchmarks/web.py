@@ -28,6 +28,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from akimwatch.models import TOPICS
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 REGIONS = [
@@ -53,26 +55,6 @@ REGIONS = [
     "KZ-79",
 ]
 TYPES = [("gratitude", 30), ("other", 45), ("complaint", 10), ("request", 8), ("question", 7)]
-TOPICS = [
-    "roads_traffic",
-    "public_transport",
-    "utilities",
-    "gas",
-    "greening_parks",
-    "waste_sanitation",
-    "environment",
-    "housing_construction",
-    "animals_zoo",
-    "prices_tariffs",
-    "social_support",
-    "healthcare",
-    "education",
-    "employment_economy",
-    "public_safety",
-    "culture_sport_leisure",
-    "governance",
-    "none",
-]
 WORDS = [
     "дорога",
     "пробки",

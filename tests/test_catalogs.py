@@ -64,8 +64,8 @@ def test_no_json_catalogs_left():
 
 @pytest.mark.parametrize("marked, constant", [
     ("REQUEST_STATUSES", "akimwatch.store.web_inbox:STATUSES"),
-    ("COMMENT_TYPES", "akimwatch.store.web_queries:COMMENT_TYPES"),
-    ("TOPICS", "akimwatch.store.web_queries:TOPICS"),
+    ("COMMENT_TYPES", "akimwatch.models:COMMENT_TYPES"),
+    ("TOPICS", "akimwatch.models:TOPICS"),
     ("USER_ROLES", "akimwatch.store.web_auth:ROLES"),
     ("POSITIONS", "akimwatch.registry:POSITIONS"),
     ("ACCOUNT_ROLES", "akimwatch.models:ACCOUNT_ROLES"),

@@ -10,32 +10,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from akimwatch.models import COMMENT_TYPES, LANGUAGES, SENTIMENTS, TOPICS
+
 HERE = Path(__file__).parent / "annotated"
-VALUES = {
-    "lang": {"ru", "kk", "mixed", "other"},
-    "type": {"gratitude", "complaint", "request", "question", "other"},
-    "sentiment": {"positive", "neutral", "negative"},
-    "topic": {
-        "roads_traffic",
-        "public_transport",
-        "utilities",
-        "gas",
-        "greening_parks",
-        "waste_sanitation",
-        "environment",
-        "housing_construction",
-        "animals_zoo",
-        "prices_tariffs",
-        "social_support",
-        "healthcare",
-        "education",
-        "employment_economy",
-        "public_safety",
-        "culture_sport_leisure",
-        "governance",
-        "none",
-    },
-}
+VALUES = {"lang": set(LANGUAGES), "type": set(COMMENT_TYPES), "sentiment": set(SENTIMENTS), "topic": set(TOPICS)}
 VALUES["topic2"] = VALUES["topic"] | {""}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select, text
 
-from akimwatch.models import to_utc
+from akimwatch.models import COMMENT_TYPES, TOPICS, to_utc  # noqa: F401 - re-exported for the web layer
 from akimwatch.store.schema import (
     accounts,
     comments,
@@ -27,10 +27,6 @@ from akimwatch.store.schema import (
 )
 from akimwatch.store.web_schema import web_snapshots
 
-COMMENT_TYPES = ("gratitude", "complaint", "request", "question", "other")
-TOPICS = ("roads_traffic", "public_transport", "utilities", "gas", "greening_parks", "waste_sanitation",
-          "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
-          "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance", "none")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

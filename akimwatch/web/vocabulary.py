@@ -11,9 +11,9 @@ from akimwatch.i18n import N_
 
 # akimwatch.store.web_inbox.STATUSES (inbox filter, request status, audit log before/after)
 REQUEST_STATUSES = (N_("new"), N_("in_progress"), N_("answered"), N_("resolved"), N_("closed"), N_("rejected"))
-# akimwatch.store.web_queries.COMMENT_TYPES (comment labels); covers web_inbox.REQUEST_KINDS
+# akimwatch.models.COMMENT_TYPES (comment labels); covers web_inbox.REQUEST_KINDS
 COMMENT_TYPES = (N_("gratitude"), N_("complaint"), N_("request"), N_("question"), N_("other"))
-# akimwatch.store.web_queries.TOPICS (topic filters, chips, charts)
+# akimwatch.models.TOPICS (topic filters, chips, charts)
 TOPICS = (
     N_("roads_traffic"), N_("public_transport"), N_("utilities"), N_("gas"), N_("greening_parks"),
     N_("waste_sanitation"), N_("environment"), N_("housing_construction"), N_("animals_zoo"),

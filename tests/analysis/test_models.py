@@ -58,3 +58,13 @@ def test_kursk_benchmark_head_blends_coarse_and_fine_topics():
     classes, scores = head.output(featurize([clean(t) for t in texts], load_idf()))
     assert not any(c.startswith("fine:") for c in classes) and scores.shape == (2, len(classes))
     assert [classes[i] for i in scores.argmax(axis=1)] == ["0", "3"]  # roads; utilities and housing
+
+
+def test_product_heads_speak_the_label_contract():
+    """The trained heads' classes are the contract's values (gas is decided by a lexicon rule, see topic.md)."""
+    from akimwatch.analysis.artifacts import cached_head
+    from akimwatch.models import COMMENT_TYPES, SENTIMENTS, TOPICS
+
+    assert set(cached_head("comment_type").classes) == set(COMMENT_TYPES)
+    assert set(cached_head("sentiment").classes) == set(SENTIMENTS)
+    assert set(cached_head("topic").classes) == set(TOPICS) - {"gas"}
