@@ -112,6 +112,21 @@ def as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def _join_labels(frm: Any, cols: list[Any], item_kind: str, item_id: Any, wanted: Sequence[tuple[str, str]],
+                 label_versions: dict[str, str]) -> Any:
+    """Outer-join the current label of each analyzer in ``wanted`` ((analyzer, column key) pairs) to ``item_id``;
+    a column of NULLs where the analyzer has not run, so callers say «not labelled» instead of guessing."""
+    for name, key in wanted:
+        if name in label_versions:
+            lab = labels.alias(f"l_{key}")
+            frm = frm.outerjoin(lab, and_(lab.c.item_kind == item_kind, lab.c.item_id == item_id,
+                                          lab.c.analyzer == name, lab.c.version == label_versions[name]))
+            cols.append(lab.c.value.label(key))
+        else:
+            cols.append(literal(None).label(key))
+    return frm
+
+
 def post_rows(conn: Connection, account_ids: Sequence[str], period: Period,
               label_versions: dict[str, str]) -> list[dict[str, Any]]:
     """Own posts of the accounts in the period with their voice/topic labels (posts are few; comments are not)."""
@@ -120,15 +135,7 @@ def post_rows(conn: Connection, account_ids: Sequence[str], period: Period,
     cols = [posts.c.id, posts.c.account_id, posts.c.published_utc, posts.c.media_kind, posts.c.is_repost,
             posts.c.repost_source_domain, posts.c.repost_source_name, posts.c.likes, posts.c.comments_count,
             posts.c.views, posts.c.comments_closed, posts.c.deleted_utc]
-    frm = posts
-    for name in ("voice", "topic"):
-        if name in label_versions:
-            lab = labels.alias(f"l_{name}")
-            frm = frm.outerjoin(lab, and_(lab.c.item_kind == "post", lab.c.item_id == posts.c.id,
-                                          lab.c.analyzer == name, lab.c.version == label_versions[name]))
-            cols.append(lab.c.value.label(name))
-        else:
-            cols.append(literal(None).label(name))
+    frm = _join_labels(posts, cols, "post", posts.c.id, (("voice", "voice"), ("topic", "topic")), label_versions)
     stmt = (select(*cols).select_from(frm).where(posts.c.account_id.in_(list(account_ids)),
                                                  _within(posts.c.published_utc, period))
             .order_by(posts.c.account_id, posts.c.published_utc))
@@ -188,14 +195,8 @@ def comment_aggregates(conn: Connection, account_ids: Sequence[str], period: Per
         return []
     frm = _comments_posts(len(account_ids) > MANY_ACCOUNTS)
     cols = [posts.c.account_id.label("account_id"), comments.c.is_official_reply.label("official")]
-    for name, key in (("comment_type", "ctype"), ("topic", "topic")):
-        if name in label_versions:
-            lab = labels.alias(f"l_{key}")
-            frm = frm.outerjoin(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
-                                          lab.c.analyzer == name, lab.c.version == label_versions[name]))
-            cols.append(lab.c.value.label(key))
-        else:
-            cols.append(literal(None).label(key))
+    frm = _join_labels(frm, cols, "comment", comments.c.id, (("comment_type", "ctype"), ("topic", "topic")),
+                       label_versions)
     late = (case((comments.c.published_utc >= mid, 1), else_=0) if mid is not None else literal(0)).label("late")
     old = (case((comments.c.published_utc < inbox_cutoff, 1), else_=0)
            if inbox_cutoff is not None else literal(0)).label("old")
@@ -248,14 +249,8 @@ def official_replies(conn: Connection, account_ids: Sequence[str], period: Perio
     cols = [comments.c.id, posts.c.account_id, comments.c.post_id, comments.c.published_utc, comments.c.text,
             parent.c.id.label("parent_id"), parent.c.published_utc.label("parent_utc"),
             parent.c.is_official_reply.label("parent_official")]
-    for name, key in (("comment_type", "parent_ctype"), ("topic", "parent_topic")):
-        if name in label_versions:
-            lab = labels.alias(f"l_{key}")
-            frm = frm.outerjoin(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == parent.c.id,
-                                          lab.c.analyzer == name, lab.c.version == label_versions[name]))
-            cols.append(lab.c.value.label(key))
-        else:
-            cols.append(literal(None).label(key))
+    frm = _join_labels(frm, cols, "comment", parent.c.id,
+                       (("comment_type", "parent_ctype"), ("topic", "parent_topic")), label_versions)
     stmt = (select(*cols).select_from(frm)
             .where(posts.c.account_id.in_(list(account_ids)), comments.c.is_official_reply.is_(True),
                    comments.c.platform.in_(list(PLATFORMS)), comments.c.parent_platform_id.is_not(None),
