@@ -85,3 +85,11 @@ def require_sample(*parts: str) -> Path:
     if not path.exists():
         pytest.fail(f"real sample {path} is missing (set AKIMWATCH_SHARED_DATA)")
     return path
+
+
+def real_samples() -> list[Path]:
+    """Every real format sample file (SOURCE.md / LICENSE excluded); fails rather than pass on nothing."""
+    files = sorted(p for p in FORMATS.rglob("*") if p.is_file() and p.suffix != ".md" and p.name != "LICENSE")
+    if not files:
+        pytest.fail(f"no real format samples under {FORMATS} (set AKIMWATCH_SHARED_DATA)")
+    return files

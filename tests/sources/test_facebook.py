@@ -21,8 +21,7 @@ from akimwatch.sources import detect_format
 from akimwatch.sources.base import SourceError, read_head
 from akimwatch.sources.facebook import FORMATS, detect_graph, map_comment, parse_graph, permalink_ids
 from akimwatch.store.schema import comments, follower_snapshots, posts
-from tests.conftest import FORMATS as FORMATS_DIR
-from tests.conftest import require_sample
+from tests.conftest import real_samples, require_sample
 
 SAMPLE = "facebook-instagram-graph-api-pyfacebook"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "facebook"
@@ -222,8 +221,7 @@ def test_detection_claims_facebook_files_only():
     for name in ("posts/feeds_default_fields_p1.json", "comments/comments_p2.json", "posts/single_post_data.json"):
         assert detect_format(fb(*name.split("/"))).id == "facebook_graph"
     assert detect_format(FIXTURES / "page_feed_nested_p1.json").id == "facebook_graph"
-    others = [p for p in FORMATS_DIR.rglob("*") if p.is_file() and p.suffix not in (".md",)
-              and (SAMPLE not in p.parts or "instagram" in p.parts or "instagram_basic" in p.parts)]
+    others = [p for p in real_samples() if (SAMPLE not in p.parts or "instagram" in p.parts or "instagram_basic" in p.parts)]
     assert len(others) > 40
     claimed = [p for p in others if fmt.detect(p, read_head(p))]
     assert claimed == []

@@ -31,8 +31,7 @@ from akimwatch.sources.instagram import (
     parse_zeeschuimer,
 )
 from akimwatch.store.schema import comments, posts
-from tests.conftest import FORMATS as FORMATS_DIR
-from tests.conftest import require_sample
+from tests.conftest import real_samples, require_sample
 
 SAMPLE = "facebook-instagram-graph-api-pyfacebook"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "instagram"
@@ -253,8 +252,7 @@ def test_detection_of_each_format():
 
 
 def test_no_false_positives_on_other_samples(tmp_path):
-    others = [p for p in FORMATS_DIR.rglob("*") if p.is_file() and p.suffix not in (".md",)
-              and (SAMPLE not in p.parts or "facebook" in p.parts)]
+    others = [p for p in real_samples() if (SAMPLE not in p.parts or "facebook" in p.parts)]
     others += list((FIXTURES.parent / "facebook").glob("*.json"))
     tabular = tmp_path / "tabular.jsonl"
     tabular.write_text(json.dumps({"kind": "post", "platform": "instagram", "id": "1", "account": "a",

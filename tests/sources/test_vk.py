@@ -21,7 +21,7 @@ from akimwatch.sources.base import SourceError, read_head
 from akimwatch.sources.vk import FORMATS, parse
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import accounts, comments, follower_snapshots, post_mentions, posts
-from tests.conftest import FORMATS as FORMATS_DIR
+from tests.conftest import real_samples
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "vk"
 FMT = FORMATS[0]
@@ -40,8 +40,7 @@ def test_every_fixture_is_detected_as_vk():
 
 
 def test_no_false_positives_on_real_samples_of_other_platforms(tmp_path):
-    others = [p for p in FORMATS_DIR.rglob("*") if p.is_file() and p.name not in ("SOURCE.md", "LICENSE")]
-    assert others
+    others = real_samples()
     for path in others:
         assert not FMT.detect(path, read_head(path)), path
     youtube = tmp_path / "yt.json"

@@ -21,8 +21,7 @@ from akimwatch.sources.base import read_head
 from akimwatch.sources.x import FORMATS, parse
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts, text_versions
-from tests.conftest import FORMATS as FORMATS_DIR
-from tests.conftest import require_sample
+from tests.conftest import real_samples, require_sample
 
 FMT = FORMATS[0]
 FOLDER = "twitter-api-v2-twarc-csv"
@@ -63,8 +62,7 @@ def test_every_real_file_is_detected_as_x():
 
 
 def test_no_false_positives_on_other_platforms_samples():
-    others = [p for p in FORMATS_DIR.rglob("*") if p.is_file() and FOLDER not in str(p)
-              and p.name not in ("SOURCE.md", "LICENSE")]
+    others = [p for p in real_samples() if FOLDER not in str(p)]
     assert others, "the other platforms' samples are missing"
     for path in others:
         assert not FMT.detect(path, read_head(path)), path

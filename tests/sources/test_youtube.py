@@ -22,7 +22,7 @@ from akimwatch.sources.base import SourceError, read_head
 from akimwatch.sources.youtube import FORMATS, parse, parse_duration
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts
-from tests.conftest import FORMATS as FORMATS_DIR
+from tests.conftest import real_samples
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "youtube"
 FMT = FORMATS[0]
@@ -41,8 +41,7 @@ def test_every_fixture_is_detected_as_youtube():
 
 
 def test_no_false_positives_on_real_samples_of_other_platforms(tmp_path):
-    others = [p for p in FORMATS_DIR.rglob("*") if p.is_file() and p.name not in ("SOURCE.md", "LICENSE")]
-    assert others
+    others = real_samples()
     for path in others:
         assert not FMT.detect(path, read_head(path)), path
     tab = tmp_path / "rows.jsonl"
