@@ -94,3 +94,22 @@ def label_all(texts: list[str]) -> dict[str, list[Label]]:
     for name in PRODUCT_HEADS:
         out[name] = head_labels(name, cleaned, x)
     return out
+
+
+class HeadAnalyzer:
+    """An analyzer that is one linear head over the shared features (comment_type, topic, sentiment).
+
+    The version is the trained artifact's version, plus ``rules_version`` when rules change the head's output
+    (a retrained model or a changed rule re-labels the store once).
+    """
+
+    name: str
+    rules_version: str = ""
+
+    @property
+    def version(self) -> str:
+        base = f"{self.name}-{cached_head(self.name).meta.get('version', '0')}"
+        return f"{base}+{self.rules_version}" if self.rules_version else base
+
+    def label(self, texts: list[str]) -> list[Label]:
+        return head_labels(self.name, [clean(t) for t in texts])
