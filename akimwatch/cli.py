@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -26,7 +27,9 @@ DbOption = Annotated[str | None, typer.Option(
     "--db", envvar="AKIMWATCH_DB", help="SQLite file path or SQLAlchemy URL (postgresql+psycopg://...).")]
 
 
+@functools.cache
 def _engine(db: str | None):
+    """One engine per store for the whole command (opened, and migrated if needed, once per invocation)."""
     from akimwatch.store import open_store
 
     return open_store(db)
@@ -36,6 +39,7 @@ def _engine(db: str | None):
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log output.")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    _engine.cache_clear()  # engines are shared within one command, never across invocations in one process
 
 
 @registry_app.command("check")
