@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Connection, DateTime, bindparam, or_, select, update
+from sqlalchemy import Boolean, Connection, DateTime, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
@@ -315,6 +315,7 @@ class RecordSaver:
         self._followers: list[FollowerRecord] = []
         self._identities: dict[str, Identities] | None = None
         self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
+        self._new_posts: dict[str, list[str]] = {}  # platform -> ids of posts first saved by this file
         self._official_keys: Counter[str] = Counter()
 
     # -- intake ---------------------------------------------------------------------------
@@ -382,6 +383,7 @@ class RecordSaver:
                 values.update(version=1, first_seen_utc=self.now, updated_utc=self.now,
                               import_run_id=self.run_id)
                 new_rows.append(values)
+                self._new_posts.setdefault(rec.platform, []).append(rec.platform_id)
                 self.counts.posts_new += 1
             elif (old.text or "") != (rec.text or ""):
                 self.conn.execute(text_versions.insert().values(
@@ -523,24 +525,37 @@ class RecordSaver:
 
     # -- after the file -------------------------------------------------------------------
     def _link_orphans(self) -> None:
-        """Attach comments saved before their post arrived (any file order works)."""
-        linked = link_orphan_comments(self.conn)
+        """Attach comments saved (by earlier files) before their post arrived: any file order works.
+
+        Only the posts this file saved for the first time can have waiting comments, so only those are looked up,
+        and only the comments just attached have their official-reply flag decided again.
+        """
+        linked = link_orphan_comments(self.conn, self._new_posts)
         if linked:
-            self.counts.official_replies += recompute_official_replies(self.conn, run_id=self.run_id)
+            self.counts.official_replies += recompute_official_replies(self.conn, comment_ids=linked)
 
 
-def link_orphan_comments(conn: Connection) -> int:
-    """Set ``post_id`` on comments whose post is now in the store."""
-    sub = (select(posts.c.id).where(posts.c.platform == comments.c.platform,
-                                    posts.c.platform_id == comments.c.post_platform_id)
-           .scalar_subquery())
-    result = conn.execute(update(comments).where(comments.c.post_id.is_(None), select(posts.c.id).where(
-        posts.c.platform == comments.c.platform, posts.c.platform_id == comments.c.post_platform_id).exists())
-        .values(post_id=sub))
-    return result.rowcount or 0
+def link_orphan_comments(conn: Connection, new_posts: dict[str, list[str]]) -> list[int]:
+    """Set ``post_id`` on comments waiting for these posts (platform → post platform ids); returns their ids."""
+    linked: list[int] = []
+    for platform, pids in new_posts.items():
+        for start in range(0, len(pids), 900):
+            chunk = pids[start:start + 900]
+            rows = conn.execute(
+                select(comments.c.id, posts.c.id.label("post_id"))
+                .join(posts, and_(posts.c.platform == comments.c.platform,
+                                  posts.c.platform_id == comments.c.post_platform_id))
+                .where(comments.c.platform == platform, comments.c.post_platform_id.in_(chunk),
+                       comments.c.post_id.is_(None))).all()
+            if rows:
+                conn.execute(update(comments).where(comments.c.id == bindparam("b_id"))
+                             .values(post_id=bindparam("b_post")),
+                             [{"b_id": r.id, "b_post": r.post_id} for r in rows])
+                linked.extend(r.id for r in rows)
+    return linked
 
 
-def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -> int:
+def recompute_official_replies(conn: Connection, *, comment_ids: list[int] | None = None) -> int:
     """Re-derive ``is_official_reply`` from the accounts and links now known.
 
     Run after the watch list changes (an account assigned to an official makes its earlier
@@ -550,10 +565,13 @@ def recompute_official_replies(conn: Connection, *, run_id: int | None = None) -
     query = (select(comments.c.id, comments.c.author_platform_id, comments.c.author_handle,
                     comments.c.is_official_reply, posts.c.account_id)
              .join(posts, posts.c.id == comments.c.post_id))
-    if run_id is not None:  # this run's comments, and earlier comments on posts this run first saved
-        query = query.where(or_(comments.c.import_run_id == run_id, posts.c.import_run_id == run_id))
+    if comment_ids is not None:  # just these (e.g. comments an import has just attached to their post)
+        rows = [r for start in range(0, len(comment_ids), 900)
+                for r in conn.execute(query.where(comments.c.id.in_(comment_ids[start:start + 900])))]
+    else:
+        rows = conn.execute(query)
     flips_on, flips_off = [], []
-    for row in conn.execute(query):
+    for row in rows:
         official = identities.get(row.account_id, NO_IDENTITIES).matches(row.author_platform_id, row.author_handle)
         if official and not row.is_official_reply:
             flips_on.append({"b_id": row.id})
