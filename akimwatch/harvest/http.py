@@ -20,6 +20,15 @@ BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9%._~+/=-]+")
 SECRET_PARAMS = re.compile(r"(?i)((?:access_token|token|key|api_key|secret|password|auth|sig)=)[^&\s]+")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("akimwatch")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "dev"
+
+
 def redact(text: str) -> str:
     """Remove secrets from a URL or message before it can reach a log, an error or the store."""
     return BEARER.sub(r"\1***", SECRET_PARAMS.sub(r"\1***", text))
@@ -136,7 +145,7 @@ class PoliteClient:
         self.policy = policy or RatePolicy()
         self.controller = controller or RateController(self.policy)
         self.client = httpx.Client(timeout=self.policy.timeout, transport=transport, follow_redirects=True,
-                                   headers={"User-Agent": "akimwatch (+https://github.com/akimwatch)",
+                                   headers={"User-Agent": f"akimwatch/{_version()} (civic monitoring of public accounts)",
                                             **(headers or {})})
         self.requests = 0
 
