@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select
 
 from akimwatch.models import to_utc
+from akimwatch.privacy import mask_personal_data
 from akimwatch.store.queries import is_demo_store
 from akimwatch.store.schema import comments, import_runs, posts
 
@@ -147,7 +148,7 @@ def _post_links(conn, post_ids: list[int]) -> dict[int, dict[str, Any]]:
         chunk = post_ids[i:i + 500]
         stmt = select(posts.c.id, posts.c.url, posts.c.published_utc, posts.c.text).where(posts.c.id.in_(chunk))
         for pid, url, ts, text in conn.execute(stmt):
-            out[pid] = {"url": url, "published_utc": to_utc(ts).isoformat(), "text": (text or "")[:200]}
+            out[pid] = {"url": url, "published_utc": to_utc(ts).isoformat(), "text": mask_personal_data(text)[:200]}
     return out
 
 
@@ -184,7 +185,7 @@ def _example_comments(conn, officials: list[dict[str, Any]], prd: Period) -> dic
             if key in seen:
                 continue
             seen.add(key)
-            picked.append({"comment_id": -negid, "text": text, "likes": likes, "account_id": acc,
+            picked.append({"comment_id": -negid, "text": mask_personal_data(text), "likes": likes, "account_id": acc,
                            "published_utc": to_utc(ts).isoformat(), "post_url": url})
             if len(picked) == EXAMPLES_PER_OFFICIAL:
                 break

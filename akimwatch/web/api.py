@@ -13,7 +13,7 @@ import orjson
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from akimwatch.privacy import mask_personal_data
+from akimwatch.privacy import mask_fields
 from akimwatch.store import web_inbox, web_queries
 from akimwatch.web import data
 from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
@@ -136,13 +136,17 @@ def paginated(request: Request, fmt: str, fetch: Callable[[Any, int], list[dict]
     return Response(body, media_type="application/json")
 
 
+COMMENT_TEXT_FIELDS = ("text", "author_name", "author_handle")
+POST_TEXT_FIELDS = ("text",)
+REQUEST_TEXT_FIELDS = ("description", "address", "department")
+
+
 def masked(p: Principal, items: list[dict], *fields: str) -> list[dict]:
+    """Personal data masked in the free-text fields of every item, unless the caller may see it."""
     if p.sees_personal_data:
         return items
     for item in items:
-        for f in fields:
-            if item.get(f):
-                item[f] = mask_personal_data(item[f])
+        mask_fields(item, fields)
     return items
 
 
@@ -190,8 +194,9 @@ def posts(request: Request, p: Reader, account_id: Str = None, official_id: Str 
 
     def fetch(after, n):
         with _conn(request) as conn:
-            return web_queries.list_posts(conn, account_id=account_id, official_id=official_id, platform=platform,
-                                          since=s, until=u, q=q, after=after, limit=n)
+            items = web_queries.list_posts(conn, account_id=account_id, official_id=official_id, platform=platform,
+                                           since=s, until=u, q=q, after=after, limit=n)
+        return masked(p, items, *POST_TEXT_FIELDS)
 
     return paginated(request, format, fetch, "id", int, cursor, limit, "posts")
 
@@ -210,7 +215,7 @@ def comments(request: Request, p: Reader, post_id: Annotated[int | None, Query(g
             items = web_queries.list_comments(conn, post_id=post_id, official_id=official_id, account_id=account_id,
                                               comment_type=ctype, topic=ctopic, official_reply=official_reply,
                                               since=s, until=u, q=q, after=after, limit=n)
-        return masked(p, items, "text")
+        return masked(p, items, *COMMENT_TEXT_FIELDS)
 
     return paginated(request, format, fetch, "id", int, cursor, limit, "comments")
 
@@ -264,13 +269,14 @@ def topics(request: Request, p: Reader, region: Str = None, official_id: Str = N
 def _public_request(p: Principal, item: dict) -> dict:
     item.pop("requester", None)
     if not p.sees_personal_data:
-        item["description"] = mask_personal_data(item.get("description"))
+        mask_fields(item, REQUEST_TEXT_FIELDS)
         item.pop("notes", None)
         for e in item.get("events", []):
             if e["actor"] not in ("system",):
                 e["actor"] = "staff"
             if e["action"] == "notes":
                 e["old_value"] = e["new_value"] = None
+            mask_fields(e, ("old_value", "new_value"))
     return item
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from akimwatch.i18n import LOCAL_TZ, N_, gettext
-from akimwatch.privacy import mask_personal_data
+from akimwatch.privacy import mask_fields
 from akimwatch.store import web_auth, web_inbox
 from akimwatch.store.schema import posts
 from akimwatch.store.web_queries import TOPICS
@@ -220,13 +220,13 @@ def _request_item(row: dict, media: dict[int, str | None], lang: str, show_perso
     if status == "answered" and row.get("answered_utc"):
         notes += " (" + (w3c(row["answered_utc"]) or "") + ")"
     desc = row["description"] or ""
-    return {
+    item = {
         "service_request_id": str(row["id"]),
         "status": "open" if status in OPEN else "closed",
         "status_notes": notes,
         "service_name": gettext(lang, SERVICE_NAMES[code]),
         "service_code": code,
-        "description": desc if show_personal else mask_personal_data(desc),
+        "description": desc,
         "agency_responsible": row["department"],
         "service_notice": gettext(lang, "First answer due within {hours} hours", hours=f"{sla:g}"),
         "requested_datetime": w3c(row["requested_utc"]),
@@ -239,6 +239,7 @@ def _request_item(row: dict, media: dict[int, str | None], lang: str, show_perso
         "long": float(row["lon"]) if row["lon"] else None,
         "media_url": media.get(row["post_id"]) if row["post_id"] else None,
     }
+    return item if show_personal else mask_fields(item, ("description", "address", "agency_responsible"))
 
 
 def _media(conn, rows: list[dict]) -> dict[int, str | None]:
