@@ -488,8 +488,11 @@ def serve(
         from akimwatch.store.engine import resolve_db_url
 
         os.environ["AKIMWATCH_DB"] = resolve_db_url(db)
+        from akimwatch.web.config import WebConfig
+        from akimwatch.web.serve import uvicorn_options
+
         uvicorn.run("akimwatch.web.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", **uvicorn_options(WebConfig.from_env()))
         return
     serve_app(db, host=host, port=port)
 

@@ -115,14 +115,23 @@ def create_api_key(conn: Connection, name: str, scopes: list[str], *, user_id: i
     return key
 
 
-def api_key_info(conn: Connection, key: str, *, now: datetime) -> dict[str, Any] | None:
+def api_key_info(conn: Connection, key: str) -> dict[str, Any] | None:
+    """The key's id, prefix, name and scopes; None for an unknown or revoked key. Read only: use is
+    recorded by ``save_key_use`` once the request is accepted (batched by the web app)."""
     if not key or len(key) > 200:
         return None
     row = conn.execute(select(api_keys).where(api_keys.c.key_hash == sha256(key))).first()
     if row is None or row.revoked_utc is not None:
         return None
-    conn.execute(api_keys.update().where(api_keys.c.id == row.id).values(last_used_utc=now))
     return {"id": row.id, "prefix": row.prefix, "name": row.name, "scopes": set(row.scopes.split())}
+
+
+def save_key_use(conn: Connection, last_used: dict[int, datetime]) -> None:
+    """Write the latest use of each key (one statement per key, never moving a time backwards)."""
+    for key_id, at in sorted(last_used.items()):
+        conn.execute(api_keys.update().where(api_keys.c.id == key_id,
+                                             (api_keys.c.last_used_utc.is_(None)) | (api_keys.c.last_used_utc < at))
+                     .values(last_used_utc=at))
 
 
 def list_api_keys(conn: Connection) -> list[dict[str, Any]]:
