@@ -43,8 +43,22 @@ def open_pooled_store(db=None):
     else:
         engine = create_engine(url, pool_size=48, max_overflow=16, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _web_busy_timeout)
     ensure_schema(engine)
     return engine
+
+
+WEB_BUSY_MS = 5000  # a web write waits this long for an import's lock, then the app answers 503
+
+
+def _web_busy_timeout(dbapi_conn, _record) -> None:
+    """Web writes (sign-in, Open311 POST) wait seconds, not the CLI's 30 s, for a write lock."""
+    import os
+
+    ms = int(os.environ.get("AKIMWATCH_WEB_BUSY_MS", str(WEB_BUSY_MS)))
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={max(0, ms)}")
+    cur.close()
 
 
 def utc(value: datetime | None) -> datetime | None:

@@ -252,13 +252,20 @@ async def _too_large(scope, receive, send, limit: int) -> None:
 
 
 def _error(request: Request, status: int, detail: str, headers=None) -> Response:
+    resp = _error_body(request, status, detail)
+    for name, value in (headers or {}).items():
+        resp.headers[name] = value
+    return resp
+
+
+def _error_body(request: Request, status: int, detail: str) -> Response:
     path = request.url.path
     if path.startswith("/open311/"):
         from akimwatch.web.open311 import error_response
 
         return error_response(request, status, detail)
     if path.startswith("/api/") or path == "/openapi.json" or "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        return JSONResponse({"detail": detail}, status_code=status)
     if status == 401 and request.method == "GET":
         from urllib.parse import quote
 
@@ -267,7 +274,11 @@ def _error(request: Request, status: int, detail: str, headers=None) -> Response
         return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
     from akimwatch.web.render import render
 
-    return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+    try:
+        return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+    except Exception:  # noqa: BLE001 - e.g. the store is busy while resolving the caller: plain text then
+        log.exception("could not render the error page")
+        return Response(detail, status_code=status, media_type="text/plain; charset=utf-8")
 
 
 __all__ = ["create_app", "run_sync", "HTMLResponse"]
