@@ -12,10 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 from akimwatch.i18n import normalize_lang
+from akimwatch.store.engine import is_store_busy
 from akimwatch.web.config import WebConfig
 from akimwatch.web.data import SnapshotCache
 from akimwatch.web.security import KeyUseRecorder, LoginLimiter, now_utc
@@ -61,16 +62,8 @@ def _key_use_loop(app: FastAPI, stop: threading.Event) -> None:
 
 
 def is_busy_store_error(exc: BaseException) -> bool:
-    """The store could not answer in time: SQLite locked by a writer (an import), PostgreSQL lock or
-    statement timeouts, or no free connection in the pool. Worth a retry, not a 500."""
-    if isinstance(exc, SATimeoutError):
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    text = str(getattr(exc, "orig", exc)).lower()
-    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return (code in ("55P03", "57014", "40P01", "53300") or "database is locked" in text
-            or "database table is locked" in text or "busy" in text)
+    """Worth a retry (503), not a 500: see ``akimwatch.store.engine.is_store_busy``."""
+    return is_store_busy(exc)
 
 
 def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
