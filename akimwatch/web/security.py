@@ -6,7 +6,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -164,25 +164,41 @@ class LoginLimiter:
     def __init__(self, attempts: int, window: int):
         self.attempts = attempts
         self.window = window
-        self._fails: dict[str, deque] = defaultdict(deque)
+        self._fails: dict[str, deque] = {}
         self._lock = threading.Lock()
 
-    def _prune(self, key: str, now: float) -> deque:
-        q = self._fails[key]
+    def _prune(self, key: str, now: float) -> deque | None:
+        """Failures of ``key`` still inside the window; keys without any are dropped (a stream of new
+        addresses or user names must not grow the table)."""
+        q = self._fails.get(key)
+        if q is None:
+            return None
         while q and now - q[0] > self.window:
             q.popleft()
+        if not q:
+            del self._fails[key]
+            return None
         return q
 
     def blocked(self, *keys: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._prune(k, now)) >= self.attempts for k in keys)
+            return any(len(self._prune(k, now) or ()) >= self.attempts for k in keys)
 
     def fail(self, *keys: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._fails) > 100_000:  # under a spray of names: forget those whose window has passed
+                for k in list(self._fails):
+                    self._prune(k, now)
             for k in keys:
-                self._prune(k, now).append(now)
+                q = self._prune(k, now)
+                if q is None:
+                    q = self._fails[k] = deque()
+                q.append(now)
+
+    def __len__(self) -> int:
+        return len(self._fails)
 
     def reset(self, *keys: str) -> None:
         with self._lock:

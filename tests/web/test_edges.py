@@ -177,3 +177,17 @@ def test_forwarded_for_is_ignored_unless_from_a_trusted_proxy(seeded):
 
     assert failures_until_429("") == 3
     assert failures_until_429("127.0.0.1") == 99  # each forwarded address is a different client
+
+
+def test_login_limiter_does_not_keep_names_it_never_failed():
+    from akimwatch.web.security import LoginLimiter
+
+    limiter = LoginLimiter(attempts=2, window=600)
+    for n in range(1000):
+        assert not limiter.blocked(f"ip:10.0.{n // 250}.{n % 250}", f"user:name{n}")
+    assert len(limiter) == 0
+    limiter.fail("ip:1", "user:a")
+    limiter.fail("ip:1", "user:b")
+    assert limiter.blocked("ip:1") and not limiter.blocked("user:a") and len(limiter) == 3
+    limiter.window = 0
+    assert not limiter.blocked("ip:1", "user:a", "user:b") and len(limiter) == 0
