@@ -10,6 +10,7 @@ import orjson
 from typer.testing import CliRunner
 
 from akimwatch.cli import app
+from akimwatch.store import open_store
 from tests.test_ingest import C1, POST, write
 
 
@@ -26,7 +27,7 @@ def test_import_on_a_locked_store_is_one_line_and_exit_1(tmp_path, monkeypatch):
     monkeypatch.setenv("AKIMWATCH_SQLITE_BUSY_MS", "300")
     db = tmp_path / "locked.db"
     runner = CliRunner()
-    assert runner.invoke(app, ["status", "--db", str(db)]).exit_code == 0  # create the store
+    open_store(db).dispose()  # create the store
     path = write(tmp_path, "a.jsonl", POST, C1)
     con = _lock(db)
     try:
@@ -45,7 +46,7 @@ def test_a_lock_taken_during_the_import_fails_the_run(tmp_path, monkeypatch):
     monkeypatch.setenv("AKIMWATCH_SQLITE_BUSY_MS", "1000")
     db = tmp_path / "locked.db"
     runner = CliRunner()
-    assert runner.invoke(app, ["status", "--db", str(db)]).exit_code == 0
+    open_store(db).dispose()
     path = write(tmp_path, "a.jsonl", POST, C1)
     import akimwatch.ingest as ingest
 
