@@ -26,7 +26,7 @@ class WebConfig:
     jurisdiction_id: str = "akimwatch.kz"
     metrics_period: str = "all"
     max_body_bytes: int = 1 << 20  # larger request bodies are refused (413) before they are read
-    cache_max_bytes: int = 64 << 20  # responses and aggregates kept in memory, least recently used dropped
+    cache_max_bytes: int = 32 << 20  # responses and aggregates kept in memory, least recently used dropped
     trusted_proxies: str = ""  # comma-separated addresses whose X-Forwarded-For is believed ("" = none)
     busy_retry_after_seconds: int = 5  # Retry-After of the 503 answered while the store is locked
     key_use_flush_seconds: float = 60.0  # how often API-key use (last_used_utc) is written, in one batch
@@ -39,7 +39,7 @@ class WebConfig:
             service_level_hours=float(os.environ.get("AKIMWATCH_SLA_HOURS", "24")),
             secure_cookies=_env_bool("AKIMWATCH_SECURE_COOKIES", False),
             max_body_bytes=int(os.environ.get("AKIMWATCH_MAX_BODY_BYTES", str(1 << 20))),
-            cache_max_bytes=int(os.environ.get("AKIMWATCH_CACHE_MAX_BYTES", str(64 << 20))),
+            cache_max_bytes=int(os.environ.get("AKIMWATCH_CACHE_MAX_BYTES", str(32 << 20))),
             trusted_proxies=os.environ.get("AKIMWATCH_TRUSTED_PROXIES", ""),
         )
         for key, value in overrides.items():

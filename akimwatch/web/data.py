@@ -41,7 +41,7 @@ class SnapshotCache:
     """Values per key and store state, least recently used dropped beyond ``max_bytes``. Per-key locks
     (one computation per key at a time) live only while a computation runs."""
 
-    def __init__(self, engine: Engine, recheck_seconds: float = 30.0, *, max_bytes: int = 64 << 20):
+    def __init__(self, engine: Engine, recheck_seconds: float = 30.0, *, max_bytes: int = 32 << 20):
         self.engine = engine
         self.recheck = recheck_seconds
         self.max_bytes = max_bytes
