@@ -198,9 +198,15 @@ def demo(dir: Annotated[Path, typer.Option(
                       f"{row['posts']:,}", local_date(row["last_post"]), f"{row['citizen_comments']:,}",
                       f"{row['official_replies']:,}")
     out.print(table)
+    # The officials' figures, counted as the dashboard, the API and the report count them (their own accounts);
+    # posts of other accounts that merely tag an official are in the store too, and said apart.
     c = result.counts
-    out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
-              f"{c['official_replies']:,} official replies", highlight=False)
+    own = {k: sum(r[k] for r in result.overview) for k in ("posts", "citizen_comments", "official_replies")}
+    elsewhere = (c["posts"] - own["posts"], c["comments"] - own["citizen_comments"])
+    out.print(f"{DEMO_MARK}: {len(result.files)} files; the officials' accounts: {own['posts']:,} posts, "
+              f"{own['citizen_comments']:,} citizen comments, {own['official_replies']:,} official replies"
+              + (f"; other accounts that tag them: {elsewhere[0]:,} posts, {elsewhere[1]:,} comments"
+                 if any(elsewhere) else ""), highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path)
     out.print(f"report: {_demo_report(result)}", highlight=False)

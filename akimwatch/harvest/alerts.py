@@ -31,8 +31,9 @@ from sqlalchemy import Engine, MetaData, Table, and_, func, inspect, select
 
 from akimwatch.harvest.http import redact
 from akimwatch.models import to_utc
+from akimwatch.store.labels import topic_counts_between
 from akimwatch.store.save import set_meta
-from akimwatch.store.schema import accounts, comments, labels, posts, store_meta
+from akimwatch.store.schema import accounts, posts, store_meta
 
 log = logging.getLogger("akimwatch.harvest.alerts")
 SENT_KEY = "alerts_sent"
@@ -119,13 +120,8 @@ def topic_spikes(engine: Engine, config: AlertConfig, now: datetime) -> list[Ale
     base_start = now - window - timedelta(days=config.spike_baseline_days)
     periods = max(1.0, timedelta(days=config.spike_baseline_days) / window)
     def counts(start: datetime, end: datetime) -> dict[str, int]:
-        query = (select(labels.c.value, func.count(func.distinct(labels.c.item_id)))
-                 .select_from(labels.join(comments, comments.c.id == labels.c.item_id))
-                 .where(labels.c.item_kind == "comment", labels.c.analyzer == "topic",
-                        comments.c.published_utc >= start, comments.c.published_utc < end)
-                 .group_by(labels.c.value))
         with engine.connect() as conn:
-            return {value: int(n) for value, n in conn.execute(query)}
+            return topic_counts_between(conn, start, end)
 
     recent = counts(now - window, now + timedelta(microseconds=1))
     before = counts(base_start, now - window)

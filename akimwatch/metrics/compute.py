@@ -28,6 +28,7 @@ from akimwatch.metrics.audience import compute_audience
 from akimwatch.metrics.ranking import apply_ranking
 from akimwatch.metrics.responsiveness import compute_responsiveness, percentile
 from akimwatch.store import metrics_queries as q
+from akimwatch.store.labels import current_versions
 from akimwatch.store.save import handle_key
 
 LABEL_ANALYZERS = ("comment_type", "topic", "voice")
@@ -66,7 +67,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
     cfg = config or load_config()
     act_cfg, agenda_cfg = cfg["activity"], cfg["agenda"]
     with engine.connect() as conn:
-        versions = q.latest_label_versions(conn, LABEL_ANALYZERS)
+        versions = current_versions(conn, LABEL_ANALYZERS)
         offs = q.load_officials(conn, official_ids)
         if official_ids:
             missing = sorted(set(official_ids) - {o["id"] for o in offs})

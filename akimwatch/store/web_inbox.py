@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from akimwatch.models import to_utc
+from akimwatch.store.labels import current_labels, current_versions
 from akimwatch.store.save import bulk_insert
 from akimwatch.store.schema import accounts, comments, labels, posts
 from akimwatch.store.web_queries import get_meta, iso, set_meta
@@ -78,28 +79,26 @@ def _create_from_labels(conn: Connection, *, now: datetime, sla_hours: float, ba
     created = 0
     last = 0
     recent: dict[tuple, list[tuple[int, datetime, frozenset]]] = defaultdict(list)
+    versions = current_versions(conn, ("comment_type", "topic"))
+    kind, current_kind = current_labels(versions, "comment_type", "comment")
+    topic, current_topic = current_labels(versions, "topic", "comment")
     while True:
         rows = conn.execute(
             select(comments.c.id, comments.c.text, comments.c.published_utc, comments.c.post_id,
-                   labels.c.value.label("kind"), posts.c.account_id, accounts.c.official_id)
-            .select_from(labels.join(comments, and_(labels.c.item_kind == "comment", labels.c.item_id == comments.c.id))
+                   kind.c.value.label("kind"), posts.c.account_id, accounts.c.official_id)
+            .select_from(kind.join(comments, and_(current_kind, kind.c.item_id == comments.c.id))
                          .outerjoin(posts, posts.c.id == comments.c.post_id)
                          .outerjoin(accounts, accounts.c.id == posts.c.account_id))
-            .where(labels.c.analyzer == "comment_type", labels.c.value.in_(REQUEST_KINDS),
+            .where(kind.c.value.in_(REQUEST_KINDS),
                    comments.c.is_official_reply.is_(False), comments.c.id > last,
                    ~exists().where(requests.c.comment_id == comments.c.id))
             .order_by(comments.c.id).limit(batch)).all()
         if not rows:
             break
-        seen: dict[int, Any] = {}
-        for r in rows:  # several label versions of one comment: keep one
-            seen[r.id] = r
+        seen: dict[int, Any] = {r.id: r for r in rows}  # one current label per comment: one row each
         ids = list(seen)
-        topics = {}
-        for r in conn.execute(select(labels.c.item_id, labels.c.value)
-                              .where(labels.c.item_kind == "comment", labels.c.analyzer == "topic",
-                                     labels.c.item_id.in_(ids)).order_by(labels.c.version)):
-            topics[r.item_id] = r.value
+        topics = dict(conn.execute(select(topic.c.item_id, topic.c.value)
+                                   .where(current_topic, topic.c.item_id.in_(ids))).all())
         existing = {r[0] for r in conn.execute(select(requests.c.comment_id).where(requests.c.comment_id.in_(ids)))}
         start_id = (conn.execute(select(func.max(requests.c.id))).scalar() or 0) + 1
         new_rows = []
