@@ -243,7 +243,8 @@ def _demo_rank(out: Console, db_path: Path) -> None:
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
 
 ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", envvar="AKIMWATCH_CONFIG", help="YAML file with thresholds and weights (docs/methodology.md).")]
+    "--config", help="Configuration file (TOML; its [metrics] section holds thresholds and weights, "
+                     "docs/methodology.md); default $AKIMWATCH_CONFIG.")]
 PeriodOption = Annotated[str | None, typer.Option(
     "--period", help="Days A:B inclusive, UTC, e.g. 2019-04-01:2019-07-12 (either side may be empty).")]
 OfficialOption = Annotated[list[str] | None, typer.Option("--official", help="Official id (repeatable).")]
@@ -487,6 +488,15 @@ def serve(
 
     if private:
         os.environ["AKIMWATCH_PRIVATE"] = "1"
+    try:  # a wrong configuration stops here, in one line, not as empty pages later
+        from akimwatch.config import load_config
+        from akimwatch.web.config import WebConfig
+
+        load_config()
+        WebConfig.from_env()
+    except ValueError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     engine = _engine(db)
     engine.dispose()
     console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
