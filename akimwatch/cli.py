@@ -226,7 +226,7 @@ def _demo_rank(out: Console, db_path: Path) -> None:
     """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
     from akimwatch.analysis.voice import run_voice
     from akimwatch.metrics import compute_metrics
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
 
     engine = _engine(str(db_path))
     try:
@@ -278,7 +278,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
             format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
             config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
-    from akimwatch.metrics.render import render_csv, render_metrics_table
+    from akimwatch.reports.tables import render_csv, render_metrics_table
     from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
@@ -302,7 +302,7 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
          config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.config import load_config
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
     data = _metrics(db, period, official, config)

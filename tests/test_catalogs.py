@@ -26,7 +26,7 @@ def test_extraction_covers_the_web_app_and_the_reports(template):
     files = {loc[0].split(":")[0] for m in template for loc in m.locations}
     for expected in ("akimwatch/web/templates/base.html", "akimwatch/web/templates/_inbox_table.html",
                      "akimwatch/web/open311.py", "akimwatch/web/vocabulary.py", "akimwatch/reports/prose.py",
-                     "akimwatch/metrics/explain.py"):
+                     "akimwatch/reports/explain.py"):
         assert expected in files
     ids = {catalogs._key(m) for m in template if m.id}
     assert {"Overview", "Sign in", "Gas supply", "in_progress", "{n} similar", "Key findings"} <= ids

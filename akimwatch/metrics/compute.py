@@ -214,7 +214,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                         o["examples"][t["topic"]] = merge_incidents(pool, agenda_cfg["near_duplicate_jaccard"],
                                                                     agenda_cfg["examples_per_topic"])
     apply_ranking(result, cfg)
-    from akimwatch.metrics.explain import explain_text  # the words import the report writer: load late
+    from akimwatch.reports.explain import explain_text  # the words import the report writer: load late
 
     for o in result:
         o["why"] = explain_text(o, cfg, "ru")  # the JSON's prose is Russian; `akimwatch rank --lang` for others

@@ -53,7 +53,7 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
         o["components"] = comp
         usable = {k: w for k, w in weights.items() if comp.get(k) is not None}
         if o["activity"]["posts"] < r["min_posts"] or not usable:
-            # The words («why») are written by akimwatch.metrics.explain, in the reader's language.
+            # The words («why») are written by akimwatch.reports.explain, in the reader's language.
             o.update(score=None, rank=None, rank_state="not_enough_data")
             continue
         total = sum(usable.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from akimwatch.metrics.explain import STATUS_MSG, explain_rank
+from akimwatch.reports.explain import STATUS_MSG, explain_rank
 from akimwatch.reports.writer import N_, Link, Quote, Strong, Writer, safe
 from akimwatch.vocabulary import TOPIC_NAMES
 
