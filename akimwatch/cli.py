@@ -520,7 +520,7 @@ def user_add(
     """Create a web user (the first one should be an admin)."""
     from datetime import UTC, datetime
 
-    from akimwatch.store.web_auth import add_user
+    from akimwatch.web.auth.users import add_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

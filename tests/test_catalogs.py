@@ -63,10 +63,10 @@ def test_no_json_catalogs_left():
 
 
 @pytest.mark.parametrize("marked, constant", [
-    ("REQUEST_STATUSES", "akimwatch.store.web_inbox:STATUSES"),
+    ("REQUEST_STATUSES", "akimwatch.inbox.workflow:STATUSES"),
     ("COMMENT_TYPES", "akimwatch.models:COMMENT_TYPES"),
     ("TOPICS", "akimwatch.models:TOPICS"),
-    ("USER_ROLES", "akimwatch.store.web_auth:ROLES"),
+    ("USER_ROLES", "akimwatch.web.auth.users:ROLES"),
     ("POSITIONS", "akimwatch.registry:POSITIONS"),
     ("ACCOUNT_ROLES", "akimwatch.models:ACCOUNT_ROLES"),
     ("MEDIA_KINDS", "akimwatch.models:MEDIA_KINDS"),
@@ -81,7 +81,7 @@ def test_codes_shown_by_the_templates_are_marked(marked, constant):
 
 
 def test_request_kinds_are_marked():
-    from akimwatch.store import web_inbox
+    from akimwatch.inbox import workflow as web_inbox
 
     assert set(web_inbox.REQUEST_KINDS) <= set(vocabulary.COMMENT_TYPES)
 

@@ -25,8 +25,8 @@ from akimwatch.store.schema import (
     officials,
     posts,
     store_meta,
+    web_snapshots,
 )
-from akimwatch.store.web_schema import web_snapshots
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

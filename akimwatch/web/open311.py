@@ -19,10 +19,11 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from akimwatch.i18n import LOCAL_TZ, N_, gettext
+from akimwatch.inbox import workflow as web_inbox
 from akimwatch.privacy import mask_personal_data
-from akimwatch.store import web_auth, web_inbox
 from akimwatch.store.schema import posts
 from akimwatch.store.web_queries import TOPICS
+from akimwatch.web.auth import users as web_auth
 from akimwatch.web.security import now_utc, principal
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])

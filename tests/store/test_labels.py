@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
+from akimwatch.inbox import workflow as web_inbox
 from akimwatch.metrics import compute_metrics
-from akimwatch.store import web_inbox, web_queries
+from akimwatch.store import web_queries
 from akimwatch.store.labels import current_versions, labels_of_items, topic_counts_between, version_key
 from akimwatch.store.schema import labels
 from tests.web.conftest import seed

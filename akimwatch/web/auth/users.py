@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from akimwatch.models import to_utc
 from akimwatch.store.web_queries import iso
-from akimwatch.store.web_schema import api_keys, sessions, users
+from akimwatch.web.auth.tables import api_keys, sessions, users
 
 ROLES = ("viewer", "editor", "admin")
 SCOPES = ("read", "requests:write")
