@@ -18,9 +18,10 @@ from sqlalchemy import Connection, and_, exists, func, or_, select
 from akimwatch.inbox.tables import request_events, requests
 from akimwatch.models import to_utc
 from akimwatch.store.labels import current_labels, current_versions
+from akimwatch.store.meta import get_meta, set_meta
 from akimwatch.store.save import bulk_insert
 from akimwatch.store.schema import accounts, comments, labels, posts
-from akimwatch.store.web_queries import get_meta, iso, set_meta
+from akimwatch.store.web_queries import iso
 
 REQUEST_KINDS = ("complaint", "request", "question")
 STATUSES = ("new", "in_progress", "answered", "resolved", "closed", "rejected")

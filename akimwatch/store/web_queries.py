@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, exists, func, literal, or_, select, tex
 
 from akimwatch.models import COMMENT_TYPES, TOPICS, to_utc  # noqa: F401 - re-exported for the web layer
 from akimwatch.store.labels import current_labels, current_versions, labels_of_items
+from akimwatch.store.meta import get_meta, set_meta  # noqa: F401 - the one pair, re-exported for the web
 from akimwatch.store.schema import (
     accounts,
     comments,
@@ -24,7 +25,6 @@ from akimwatch.store.schema import (
     labels,
     officials,
     posts,
-    store_meta,
     web_snapshots,
 )
 
@@ -69,15 +69,6 @@ def store_fingerprint(conn: Connection) -> str:
         select(func.count()).select_from(accounts).scalar_subquery(),
     )).one()
     return ":".join(str(v or 0) for v in row)
-
-
-def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar_one_or_none()
-
-
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.execute(store_meta.delete().where(store_meta.c.key == key))
-    conn.execute(store_meta.insert().values(key=key, value=value))
 
 
 def data_freshness(conn: Connection) -> dict[str, Any]:
@@ -219,6 +210,15 @@ def _comment_dict(row) -> dict[str, Any]:
 def labels_for(conn: Connection, item_kind: str, ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
     """The current label of every analyzer per item (store.labels decides which version is current)."""
     return labels_of_items(conn, item_kind, ids)
+
+
+def post_urls(conn: Connection, post_ids: list[int]) -> dict[int, str | None]:
+    """id → url of the given posts (primary-key lookups in chunks)."""
+    ids = sorted(set(post_ids))
+    out: dict[int, str | None] = {}
+    for i in range(0, len(ids), 500):
+        out.update(dict(conn.execute(select(posts.c.id, posts.c.url).where(posts.c.id.in_(ids[i:i + 500]))).all()))
+    return out
 
 
 def fts_query_sqlite(q: str) -> str | None:
