@@ -1,0 +1,45 @@
+"""The layers of docs/architecture.md hold: cli/web -> reports -> metrics -> analysis -> store -> models.
+
+The contracts are in pyproject.toml ([tool.importlinter]); `lint-imports` checks them by hand, this test in CI.
+A wrong import (say `akimwatch.metrics` importing `akimwatch.reports`) fails here, naming the import chain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytest.importorskip("importlinter", reason="import-linter is a test dependency (pip install -e '.[test]')")
+
+
+def test_import_contracts_are_kept(capsys):
+    from importlinter.cli import lint_imports
+
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "0 broken" in out
+
+
+def _cycles(graph, modules: list[str]) -> list[tuple[str, str]]:
+    """Pairs of modules (or packages, with their submodules) that import each other, directly or not."""
+    found = []
+    for i, a in enumerate(modules):
+        for b in modules[i + 1:]:
+            if graph.chain_exists(a, b, as_packages=True) and graph.chain_exists(b, a, as_packages=True):
+                found.append((a, b))
+    return found
+
+
+def test_no_import_cycles_between_packages_or_inside_the_store():
+    import grimp
+
+    graph = grimp.build_graph("akimwatch")
+    top = sorted(m for m in graph.modules if m.count(".") == 1)
+    assert _cycles(graph, top) == []
+    store = sorted(m for m in graph.modules if m.startswith("akimwatch.store.") and m.count(".") == 2
+                   and not m.startswith("akimwatch.store.migrations"))
+    assert _cycles(graph, store) == []
