@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from akimwatch.inbox import workflow as web_inbox
 from akimwatch.privacy import mask_fields
-from akimwatch.store import web_inbox, web_queries
+from akimwatch.store import web_queries
 from akimwatch.web import data
 from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
 

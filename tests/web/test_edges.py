@@ -13,7 +13,7 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from akimwatch.store.web_schema import api_keys
+from akimwatch.web.auth.tables import api_keys
 from tests.web.conftest import csrf_of, login, make_client
 
 BIG = 2**64 - 1
