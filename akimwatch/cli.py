@@ -6,7 +6,7 @@ import functools
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import orjson
 import typer
@@ -101,7 +101,10 @@ def import_(
     registry: Annotated[Path | None, typer.Option("--registry", help="Load this watch list first.")] = None,
 ) -> None:
     """Import platform exports into the store; re-running never duplicates."""
+    from sqlalchemy.exc import DBAPIError
+
     from akimwatch.ingest import expand_paths, import_file
+    from akimwatch.store.engine import is_store_busy
 
     engine = _engine(db, create=True)
     if registry:
@@ -113,8 +116,14 @@ def import_(
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         for path in files:
             task = progress.add_task(f"{path.name}", total=None)
-            res = import_file(engine, path, format_id=format, account_id=account, skip_bad=skip_bad, strict=strict,
-                              on_record=lambda n, t=task: progress.update(t, completed=n))
+            try:
+                res = import_file(engine, path, format_id=format, account_id=account, skip_bad=skip_bad,
+                                  strict=strict, on_record=lambda n, t=task: progress.update(t, completed=n))
+            except DBAPIError as exc:
+                if not is_store_busy(exc):
+                    raise
+                progress.remove_task(task)
+                _store_busy(engine, path)
             progress.remove_task(task)
             if not res.ok:
                 failed += 1
@@ -147,6 +156,18 @@ def import_(
                   highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+def _store_busy(engine, path: Path) -> NoReturn:
+    """One line, a failed run, exit 1: the store stayed locked by another writer (e.g. another import)."""
+    from akimwatch.store.engine import sqlite_busy_ms
+    from akimwatch.store.queries import fail_running_run
+
+    message = (f"{path}: the store is locked by another writer (waited {sqlite_busy_ms() / 1000:g} s); "
+               "nothing from this file was saved — run the import again when the other writer has finished")
+    fail_running_run(engine, str(path), message)
+    err.print(f"[red]error[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(1)
 
 
 @app.command("status")
@@ -521,8 +542,11 @@ def serve(
         from akimwatch.store.engine import resolve_db_url
 
         os.environ["AKIMWATCH_DB"] = resolve_db_url(db)
+        from akimwatch.web.config import WebConfig
+        from akimwatch.web.serve import uvicorn_options
+
         uvicorn.run("akimwatch.web.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", **uvicorn_options(WebConfig.from_env()))
         return
     serve_app(db, host=host, port=port)
 

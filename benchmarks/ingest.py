@@ -1,12 +1,17 @@
-"""Ingest speed: `akimwatch import` against a bare orjson + sqlite3.executemany reference.
+"""Ingest speed: `akimwatch import` against a bare orjson + sqlite3.executemany reference, and on
+PostgreSQL against a bare orjson + COPY reference.
 
 Generates N comments (with posts every 50 comments and reply threads) in the generic JSONL
 export format, imports it with the real CLI into a fresh SQLite store, and — in the same run, on
 the same file — times the reference: parse each line with orjson and insert the same rows with
 sqlite3.executemany in one transaction into an identically migrated fresh store.
-Prints rows/s for both, peak memory of the import at each size, and last `ingest ratio: X`.
+With PostgreSQL reachable (``--pg URL``, default the test database; ``--no-pg`` to skip), the same file
+is imported into a fresh, migrated schema (the first large import into an empty store: tables without
+statistics) and the reference COPYs the same rows into another fresh schema.
+Prints rows/s for both, peak memory of the import at each size, `ingest ratio pg: X` and last
+`ingest ratio: X` (SQLite).
 
-    python benchmarks/ingest.py [--comments 200000] [--sizes 50000,200000]
+    python benchmarks/ingest.py [--comments 200000] [--sizes 50000,200000] [--pg URL | --no-pg]
 """
 
 from __future__ import annotations
@@ -122,27 +127,120 @@ def time_reference(data: Path, db: Path) -> float:
     return time.perf_counter() - start
 
 
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pg_schema(url: str, name: str) -> str:
+    """A fresh, migrated schema on the PostgreSQL at ``url``; returns the store URL that selects it."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    admin.dispose()
+    store_url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+    from akimwatch.store import open_store
+
+    open_store(store_url).dispose()
+    return store_url
+
+
+def drop_pg_schema(url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    admin.dispose()
+
+
+def time_import_pg(data: Path, store_url: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "akimwatch.cli", "import", str(data), "--db", store_url], check=True,
+                   capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def time_reference_pg(data: Path, store_url: str) -> float:
+    """orjson parse + COPY of the same rows (the same columns akimwatch stores) into the same schema, one
+    transaction: the fastest way rows get into PostgreSQL. No validation, no idempotency, no history."""
+    import psycopg
+
+    dsn = store_url.replace("postgresql+psycopg://", "postgresql://")
+    start = time.perf_counter()
+    post_rows, comment_rows = [], []
+    now = datetime.now(UTC)
+    with open(data, "rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            if r["kind"] == "post":
+                post_rows.append((r["platform"], r["id"], f"{r['platform']}:{r['account']}",
+                                  datetime.fromisoformat(r["published_at"]), r["text"], r["media_kind"], False,
+                                  r["likes"], 1, now, now, line.decode()))
+            else:
+                comment_rows.append([r["platform"], r["id"], r["post_id"], None, r["parent_id"], r["author_handle"],
+                                     False, r["text"], datetime.fromisoformat(r["published_at"]), r["likes"], 1, now,
+                                     now, line.decode()])
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        accounts = {(p[0], p[2]) for p in post_rows}
+        with cur.copy("COPY accounts (id, platform, handle, handle_key, role, on_watch_list) FROM STDIN") as cp:
+            for platform, acc in accounts:
+                cp.write_row((acc, platform, acc.split(":", 1)[1], acc.split(":", 1)[1], "personal", False))
+        with cur.copy("COPY posts (platform, platform_id, account_id, published_utc, text, media_kind, is_repost, "
+                      "likes, version, first_seen_utc, updated_utc, raw) FROM STDIN") as cp:
+            for row in post_rows:
+                cp.write_row(row)
+        post_ids = dict(cur.execute("SELECT platform_id, id FROM posts").fetchall())
+        with cur.copy("COPY comments (platform, platform_id, post_platform_id, post_id, parent_platform_id, "
+                      "author_handle, is_official_reply, text, published_utc, likes, version, first_seen_utc, "
+                      "updated_utc, raw) FROM STDIN") as cp:
+            for row in comment_rows:
+                row[3] = post_ids.get(row[2])
+                cp.write_row(row)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=200_000)
     parser.add_argument("--sizes", default="", help="extra smaller sizes to show memory is flat, e.g. 50000")
+    parser.add_argument("--pg", default=os.environ.get("AKIMWATCH_TEST_PG", PG_DEFAULT),
+                        help="PostgreSQL URL (a database where schemas may be created)")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--pg-only", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s} | {args.comments})
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        result = None
+        result = pg_result = None
         for n in sizes:
             data = tmpdir / f"bench_{n}.jsonl"
             n_posts, n_comments = generate(data, n)
             rows = n_posts + n_comments
             size_mb = os.path.getsize(data) / 1e6
-            ours, rss = time_import(data, tmpdir / f"ours_{n}.db")
-            ref = time_reference(data, tmpdir / f"ref_{n}.db")
             print(f"N={n:,}: {rows:,} rows ({n_posts:,} posts, {n_comments:,} comments), file {size_mb:.1f} MB")
-            print(f"  akimwatch import: {ours:.2f} s, {rows / ours:,.0f} rows/s, peak memory {rss / 1024:.0f} MiB")
-            print(f"  reference (orjson + sqlite3.executemany): {ref:.2f} s, {rows / ref:,.0f} rows/s")
-            result = (rows / ours) / (rows / ref)
-    print(f"ingest ratio: {result:.2f}")
+            if not args.pg_only:
+                ours, rss = time_import(data, tmpdir / f"ours_{n}.db")
+                ref = time_reference(data, tmpdir / f"ref_{n}.db")
+                print(f"  akimwatch import: {ours:.2f} s, {rows / ours:,.0f} rows/s, peak memory {rss / 1024:.0f} MiB")
+                print(f"  reference (orjson + sqlite3.executemany): {ref:.2f} s, {rows / ref:,.0f} rows/s")
+                result = (rows / ours) / (rows / ref)
+            if not args.no_pg:
+                tag = f"bench_ingest_{os.getpid()}"
+                try:
+                    ours_pg = time_import_pg(data, pg_schema(args.pg, tag + "_ours"))
+                    ref_pg = time_reference_pg(data, pg_schema(args.pg, tag + "_ref"))
+                finally:
+                    drop_pg_schema(args.pg, tag + "_ours")
+                    drop_pg_schema(args.pg, tag + "_ref")
+                print(f"  akimwatch import, PostgreSQL (fresh store): {ours_pg:.2f} s, {rows / ours_pg:,.0f} rows/s")
+                print(f"  reference (orjson + COPY), PostgreSQL: {ref_pg:.2f} s, {rows / ref_pg:,.0f} rows/s")
+                pg_result = (rows / ours_pg) / (rows / ref_pg)
+    if pg_result is not None:
+        print(f"ingest ratio pg: {pg_result:.2f}")
+    if result is not None:
+        print(f"ingest ratio: {result:.2f}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,15 @@
    the time bound is reached; it prints p50/p95/p99 latency and throughput per endpoint.
 4. Last line: ``web ratio: X`` = overview throughput / throughput of a static file from the same server.
    Goal: p95 < 200 ms on every page, ratio >= 0.2.
+
+Soak (``--soak``; bounded: it stops by itself after ``--soak-minutes`` + 2 minutes of warm-up, and talks to
+127.0.0.1 only): the same server under 32 keep-alive connections, alternating phases of the usual pages and
+API lists (anonymous and signed in) and phases of *distinct* anonymous URLs (unknown parameters, new search
+words, new filters: every request a new cache key). The server's RSS is sampled every 5 s; after a
+2-minute warm-up (caches fill to their caps) memory must stay within 10 % of its level at the start of the
+measured window. Last line: ``soak memory growth: X %``.
+
+    python benchmarks/web.py --soak [--soak-minutes 10] [--comments 200000]
 """
 
 from __future__ import annotations
@@ -308,6 +317,128 @@ async def _run_endpoint(port: int, path: str, cookie: str | None, count: int, se
     }
 
 
+WORDS_LATIN = ["gaz", "jol", "su", "park", "mektep", "avtobus", "zhary", "kosh", "baq", "tariff"]
+
+
+def _distinct_path(n: int) -> str:
+    """A new anonymous URL per request: unknown parameters, new search words, new filters, new ids."""
+    w = WORDS_LATIN[n % len(WORDS_LATIN)]
+    kind = n % 7
+    if kind == 0:
+        return f"/api/v1/comments?limit=1000&x={n}"
+    if kind == 1:
+        return f"/topics?q={w}{n}"
+    if kind == 2:
+        return f"/api/v1/comments?q={w}{n}&limit=100"
+    if kind == 3:
+        return f"/?region=KZ-{10 + n % 70}&utm_source={n}"
+    if kind == 4:
+        return f"/open311/v2/requests.json?service_request_id={1 + n % 5000},{n}"
+    if kind == 5:
+        return f"/api/v1/posts?since=2026-0{1 + n % 9}-{1 + n % 28:02d}&limit=200&ref={n}"
+    return f"/officials/official-{n % 40:02d}?from={n}"
+
+
+async def _soak_phase(port: int, fixed: list, cookie: str, seconds: float, conc: int, distinct: bool,
+                      counter: list[int]) -> dict:
+    latencies: list[float] = []
+    errors: dict[int, int] = {}
+    deadline = time.perf_counter() + seconds
+
+    async def worker(w: int):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i = w
+        while time.perf_counter() < deadline:
+            if distinct:
+                counter[0] += 1
+                path, ck = _distinct_path(counter[0]), None
+            else:
+                _, path, with_cookie = fixed[i % len(fixed)]
+                ck = cookie if with_cookie else None
+                i += 1
+            t = time.perf_counter()
+            status = await _fetch(reader, writer, f"127.0.0.1:{port}", path, ck)
+            latencies.append(time.perf_counter() - t)
+            if status >= 500 or status == 0:
+                errors[status] = errors.get(status, 0) + 1
+        writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(w) for w in range(conc)))
+    elapsed = time.perf_counter() - t0
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000 if latencies else 0.0
+    return {"n": len(latencies), "errors": sum(errors.values()), "rps": len(latencies) / elapsed, "p95": p95}
+
+
+def drive_soak(args) -> None:
+    plan = json.loads(args.plan)
+    counter = [0]
+    results = []
+    for name, seconds, distinct in plan["phases"]:
+        r = asyncio.run(_soak_phase(plan["port"], plan["endpoints"], plan["cookie"], seconds, plan["concurrency"],
+                                    distinct, counter))
+        r["phase"] = name
+        results.append(r)
+        print(json.dumps(r), flush=True)
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def soak(port: int, server: subprocess.Popen, endpoints: list, cookie: str, args) -> None:
+    """Two warm-up minutes, then ``args.soak_minutes`` of alternating fixed / distinct-URL phases."""
+    minutes = args.soak_minutes
+    block = max(30.0, minutes * 60 / 4)
+    phases = [("warm-up pages + API", 60.0, False), ("warm-up distinct URLs", 60.0, True)]
+    left, k = minutes * 60.0, 0
+    while left > 1:
+        dur = min(block, left)
+        phases.append((f"{'distinct URLs' if k % 2 else 'pages + API'} {k + 1}", dur, bool(k % 2)))
+        left -= dur
+        k += 1
+    plan = {"port": port, "endpoints": endpoints, "cookie": cookie, "concurrency": args.concurrency,
+            "phases": phases}
+    driver = subprocess.Popen([sys.executable, __file__, "--drive-soak", "--plan", json.dumps(plan)],
+                              stdout=subprocess.PIPE, text=True)
+    t0 = time.time()
+    warm_until = t0 + 120.0
+    samples: list[tuple[float, float]] = []
+    try:
+        while driver.poll() is None:
+            samples.append((time.time() - t0, rss_mib(server.pid)))
+            time.sleep(5)
+            if time.time() - t0 > minutes * 60 + 300:
+                raise SystemExit("soak driver overran its bound")
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    phase_results = [json.loads(line) for line in driver.stdout.read().splitlines() if line.strip()]
+    if driver.returncode:
+        raise SystemExit(f"soak driver failed ({driver.returncode})")
+    print(f"{'phase':30} {'requests':>9} {'5xx':>5} {'req/s':>8} {'p95 ms':>8}")
+    for r in phase_results:
+        print(f"{r['phase']:30} {r['n']:>9} {r['errors']:>5} {r['rps']:>8.1f} {r['p95']:>8.1f}")
+    measured = [(t, m) for t, m in samples if t >= warm_until - t0]
+    print("server RSS (MiB) by minute: " + ", ".join(
+        f"{int(t // 60)}:{m:.0f}" for t, m in samples if int(t) % 60 < 5))
+    base = measured[0][1]
+    peak = max(m for _, m in measured)
+    end = measured[-1][1]
+    total = sum(r["n"] for r in phase_results)
+    errors = sum(r["errors"] for r in phase_results)
+    distinct = sum(r["n"] for r in phase_results if "distinct" in r["phase"] and "warm" not in r["phase"])
+    print(f"{total:,} requests ({distinct:,} to distinct URLs), {errors} server errors; concurrency "
+          f"{args.concurrency}; {minutes:g} min measured after a 2-min warm-up; 127.0.0.1 only")
+    print(f"RSS at start of window {base:.0f} MiB, peak {peak:.0f} MiB, end {end:.0f} MiB")
+    print(f"soak memory growth: {100 * (peak - base) / base:.1f} %")
+
+
 def drive(args) -> None:
     plan = json.loads(args.plan)
     results = {}
@@ -328,11 +459,17 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000, help="bound on requests per endpoint")
     ap.add_argument("--seconds", type=float, default=20.0, help="bound on seconds per endpoint")
     ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--soak", action="store_true", help="memory soak instead of the latency run (see above)")
+    ap.add_argument("--soak-minutes", type=float, default=10.0, help="measured minutes of the soak")
     ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--drive-soak", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--plan", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.drive:
         drive(args)
+        return
+    if args.drive_soak:
+        drive_soak(args)
         return
     sys.path.insert(0, str(ROOT))
     OUT.mkdir(parents=True, exist_ok=True)
@@ -395,6 +532,9 @@ def main() -> None:
                 None,
             ),
         ]
+        if args.soak:
+            soak(port, server, [(n, p, bool(c)) for n, p, c in endpoints], cookie, args)
+            return
         plan = {
             "port": port,
             "endpoints": endpoints,

@@ -8,12 +8,14 @@ citizen comments when topic labels (and so the metrics' own examples) are missin
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
 from akimwatch.models import to_utc
+from akimwatch.privacy import mask_fields, mask_personal_data
 from akimwatch.store.queries import is_demo_store
 from akimwatch.store.report_queries import example_comments, freshness, post_links, weekly_posts
 
@@ -47,9 +49,10 @@ def build_report_data(engine: Engine, period: Period | None = None, official_ids
         weekly = weekly_posts(conn, acc_ids, prd)
         fresh = freshness(conn, acc_ids)
         post_ids = sorted({a["post_id"] for o in metrics for a in o["acted_on"] if a.get("post_id")})
-        links = post_links(conn, post_ids)
+        links = {pid: _masked_snippet(link) for pid, link in post_links(conn, post_ids).items()}
         need = [o for o in metrics if not o.get("examples") and o["citizen_comments"]]
-        fallback = example_comments(conn, need, prd) if need else {}
+        fallback = {oid: [mask_fields(e, ("text",)) for e in examples]
+                    for oid, examples in (example_comments(conn, need, prd) if need else {}).items()}
     as_of = max((_dt(o["period"]["as_of"]) for o in metrics if o["period"]["as_of"]), default=None)
     starts = [_dt(a["first_post"]) for o in metrics for a in o["accounts"] if a.get("first_post")]
     start = prd[0] or (min(starts) if starts else None)
@@ -69,6 +72,16 @@ def build_report_data(engine: Engine, period: Period | None = None, official_ids
         "post_links": links,
         "fallback_examples": fallback,
     }
+
+
+def _masked_snippet(link: dict[str, Any]) -> dict[str, Any]:
+    """Reports are public: personal data in a post snippet is masked, and a digit run cut by the snippet's
+    length limit is dropped (the mask cannot recognise half a phone number)."""
+    text = link.get("text") or ""
+    if len(text) >= 200:
+        text = re.sub(r"[\d\s()+\-\u2010-\u2015.]*\d[\d\s()+\-\u2010-\u2015.]*$", "…", text)
+    link["text"] = mask_personal_data(text)
+    return link
 
 
 def _ensure_voice(engine: Engine) -> None:

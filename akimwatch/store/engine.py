@@ -25,12 +25,39 @@ def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+SQLITE_BUSY_MS = 30000  # how long a writer waits for another writer's lock before giving up
+
+
+def sqlite_busy_ms() -> int:
+    """The SQLite busy timeout in milliseconds (AKIMWATCH_SQLITE_BUSY_MS overrides the 30 s default)."""
+    try:
+        return max(0, int(os.environ.get("AKIMWATCH_SQLITE_BUSY_MS", SQLITE_BUSY_MS)))
+    except ValueError:
+        return SQLITE_BUSY_MS
+
+
+def is_store_busy(exc: BaseException) -> bool:
+    """The store could not take the statement in time: SQLite locked by another writer, PostgreSQL lock
+    or statement timeouts, deadlock, too many connections, or no free connection in the pool."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).lower()
+    return (getattr(orig, "sqlstate", None) in ("55P03", "57014", "40P01", "53300")
+            or "database is locked" in text or "database table is locked" in text or "database is busy" in text)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={sqlite_busy_ms()}")
     cur.close()
 
 

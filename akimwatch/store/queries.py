@@ -83,6 +83,27 @@ def is_demo_store(engine: Engine) -> bool:
     return get_meta(engine, "dataset") == "demo"
 
 
+def fail_running_run(engine: Engine, source: str, error: str) -> bool:
+    """Mark the newest still-«running» import run of ``source`` failed (after the store refused it, e.g.
+    locked by another writer). Best effort: False when the store cannot take even that write."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.begin() as conn:
+            run_id = conn.execute(select(func.max(import_runs.c.id)).where(
+                import_runs.c.source == source, import_runs.c.status == "running")).scalar()
+            if run_id is None:
+                return False
+            conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
+                status="failed", finished_utc=datetime.now(UTC), errors=[{"error": error}]))
+    except DBAPIError:
+        return False
+    return True
+
+
 def account_exists(conn: Connection, account_id: str) -> bool:
     return conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first() is not None
 

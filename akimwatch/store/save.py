@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Connection, DateTime, and_, bindparam, select, update
+from sqlalchemy import JSON, Boolean, Connection, DateTime, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
@@ -81,7 +81,8 @@ def bulk_insert_tuples(conn: Connection, table, cols: tuple[str, ...], rows: lis
     if not rows:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
+        if not copy_rows(conn, table, cols, rows):
+            conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
         return
     plan = _INSERT_PLANS.get((table.name, cols))
     if plan is None:
@@ -116,6 +117,67 @@ def bulk_insert_tuples(conn: Connection, table, cols: tuple[str, ...], rows: lis
         cursor.executemany(sql, converted)
     finally:
         cursor.close()
+
+
+def copy_rows(conn: Connection, table, cols: tuple[str, ...], rows: list) -> bool:
+    """PostgreSQL: new rows with COPY ... FROM STDIN on the transaction's own connection (several times
+    faster than executemany). False when COPY does not apply (another driver, or JSON columns, which
+    COPY's text format would need adapted by hand); the caller then inserts as usual."""
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        return False
+    if any(isinstance(table.c[c].type, JSON) for c in cols):
+        return False
+    dbapi = conn.connection.dbapi_connection
+    with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return True
+
+
+class GrowthStatistics:
+    """Keeps PostgreSQL's statistics in step with tables that grow during one large import.
+
+    The per-batch lookups («which of these ids exist») are planned from table statistics. A table that
+    grows from empty inside one import transaction has none (autovacuum cannot see uncommitted rows), and
+    the planner's guess turned a 2 ms index lookup into 277 ms: the first 200,000-comment import into a
+    fresh store took 26 times as long as on SQLite. So each table is ANALYZEd (inside the transaction,
+    which counts its own new rows) whenever this import has added as many rows as the statistics last
+    saw — a handful of ANALYZEs per import, none for a small import into a large store.
+    """
+
+    MIN_ROWS = 2000
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.enabled = conn.dialect.name == "postgresql"
+        self.known: dict[str, float] = {}
+        self.added: dict[str, int] = {}
+
+    def grew(self, table, n: int) -> None:
+        if not self.enabled or n <= 0:
+            return
+        name = table.name
+        if name not in self.known:
+            self.known[name] = max(0.0, float(self.conn.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%(t)s)", {"t": name}).scalar() or 0))
+        self.added[name] = self.added.get(name, 0) + n
+        if self.added[name] >= max(self.MIN_ROWS, self.known[name]):
+            analyze_table(self.conn, name)
+            self.known[name] += self.added[name]
+            self.added[name] = 0
+
+
+def analyze_table(conn: Connection, name: str) -> bool:
+    """ANALYZE one table inside the current transaction (a savepoint: a refusal, e.g. not the table's
+    owner, leaves the import's transaction intact). Returns whether it ran."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(f'ANALYZE "{name}"')
+    except DBAPIError:
+        return False
+    return True
 
 
 def dump_raw(raw: Any) -> str | None:
@@ -317,6 +379,7 @@ class RecordSaver:
         self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
         self._new_posts: dict[str, list[str]] = {}  # platform -> ids of posts first saved by this file
         self._official_keys: Counter[str] = Counter()
+        self._growth = GrowthStatistics(conn)
 
     # -- intake ---------------------------------------------------------------------------
     def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord) -> None:
@@ -400,6 +463,7 @@ class RecordSaver:
                         ("likes", "comments_count", "views", "shares"), counts_now, strict=True) if v is not None}))
                 self.counts.posts_unchanged += 1
         bulk_insert(self.conn, posts, new_rows)
+        self._growth.grew(posts, len(new_rows))
         for post_id, values in changed:
             self.conn.execute(update(posts).where(posts.c.id == post_id).values(**values))
         id_rows = self.conn.execute(select(posts.c.id, posts.c.platform_id, posts.c.account_id)
@@ -501,6 +565,7 @@ class RecordSaver:
                 self.counts.comments_unchanged += 1
                 self.counts.official_replies += old.is_official_reply
         bulk_insert_tuples(self.conn, comments, COMMENT_COLUMNS, new_rows, sqlite_ready=lite)
+        self._growth.grew(comments, len(new_rows))
         if changed:
             self.conn.execute(
                 update(comments).where(comments.c.id == bindparam("b_id"))

@@ -44,8 +44,27 @@ def open_pooled_store(db=None):
     else:
         engine = create_engine(url, pool_size=48, max_overflow=16, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _web_pragmas)
     ensure_schema(engine)
     return engine
+
+
+WEB_BUSY_MS = 5000  # a web write waits this long for an import's lock, then the app answers 503
+WEB_PAGE_CACHE_KIB = 512  # SQLite page cache per pooled connection (the OS file cache holds the rest)
+
+
+def _web_pragmas(dbapi_conn, _record) -> None:
+    """Web writes (sign-in, Open311 POST) wait seconds, not the CLI's 30 s, for a write lock; each of the
+    pool's dozens of connections keeps a small page cache (SQLite's 2 MiB default, times the pool, was the
+    server's slow memory growth under a soak of distinct queries)."""
+    import os
+
+    ms = int(os.environ.get("AKIMWATCH_WEB_BUSY_MS", str(WEB_BUSY_MS)))
+    kib = int(os.environ.get("AKIMWATCH_WEB_SQLITE_CACHE_KIB", str(WEB_PAGE_CACHE_KIB)))
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={max(0, ms)}")
+    cur.execute(f"PRAGMA cache_size=-{max(64, kib)}")
+    cur.close()
 
 
 def utc(value: datetime | None) -> datetime | None:

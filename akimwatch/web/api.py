@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from akimwatch.inbox import workflow as web_inbox
-from akimwatch.privacy import mask_personal_data
+from akimwatch.privacy import mask_fields
 from akimwatch.store import web_queries
 from akimwatch.web import data
 from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
@@ -25,6 +26,10 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[str | None, Query(max_length=300)]
 Fmt = Annotated[Literal["json", "csv"], Query()]
 CSV_MAX_ROWS = 1_000_000
+ID_MAX = 2**62  # every id and cursor the store hands out is below this; larger numbers name nothing
+DEPARTMENT_MAX = 300
+NOTES_MAX = 5000
+UPDATE_FIELDS = ("status", "department", "notes", "due_utc")
 Reader = Annotated[Principal, Depends(require_read)]
 
 
@@ -35,13 +40,33 @@ def parse_when(value: str | None, name: str) -> datetime | None:
     try:
         if len(value) == 10:
             d = date.fromisoformat(value)
-            return datetime(d.year, d.month, d.day, tzinfo=UTC)
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            dt = datetime(d.year, d.month, d.day, tzinfo=UTC)
+        else:
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise HTTPException(400, f"{name}: not an ISO date or date-time ({value[:40]!r})") from None
     if not 1900 <= dt.year <= 2200:
-        raise HTTPException(400, f"{name}: year out of range")
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        raise HTTPException(400, f"{name}: year out of range (1900-2200)")
+    try:
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except OverflowError:
+        raise HTTPException(400, f"{name}: out of range") from None
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id written in ASCII digits within the store's range; None for anything else (``"²".isdigit()``
+    is True in Python, and 20-digit numbers overflow the database's integers)."""
+    if not value or len(value) > 19 or not value.isascii() or not value.isdigit():
+        return None
+    n = int(value)
+    return n if 1 <= n <= ID_MAX else None
+
+
+def check_id(value: int, what: str = "request") -> int:
+    """A path id out of the store's range names nothing: 404 (never a database overflow)."""
+    if not 1 <= value <= ID_MAX:
+        raise HTTPException(404, f"no such {what}")
+    return value
 
 
 def choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
@@ -63,6 +88,8 @@ def decode_cursor(cursor: str | None, kind: type) -> Any:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         (key,) = orjson.loads(raw)
         if not isinstance(key, kind) or isinstance(key, bool):
+            raise ValueError
+        if isinstance(key, int) and not 1 <= key <= ID_MAX:
             raise ValueError
         return key
     except Exception:  # noqa: BLE001 - any malformed cursor is the caller's error
@@ -130,20 +157,24 @@ def paginated(request: Request, fmt: str, fetch: Callable[[Any, int], list[dict]
     if p.anonymous and not request.app.state.config.private:
         # Anonymous readers all get the same masked page: keep it per URL until the store changes,
         # like the public HTML pages (any change made through the app clears the cache).
-        cache_key = f"api:{request.url.path}?{request.url.query}"
+        cache_key = f"api:{request.url.path}?{data.normalised_query(request)}"
         body = request.app.state.cache.get(cache_key, lambda _conn: page_body(), persist=False)
     else:
         body = page_body()
     return Response(body, media_type="application/json")
 
 
+COMMENT_TEXT_FIELDS = ("text", "author_name", "author_handle")
+POST_TEXT_FIELDS = ("text",)
+REQUEST_TEXT_FIELDS = ("description", "address", "department")
+
+
 def masked(p: Principal, items: list[dict], *fields: str) -> list[dict]:
+    """Personal data masked in the free-text fields of every item, unless the caller may see it."""
     if p.sees_personal_data:
         return items
     for item in items:
-        for f in fields:
-            if item.get(f):
-                item[f] = mask_personal_data(item[f])
+        mask_fields(item, fields)
     return items
 
 
@@ -191,8 +222,9 @@ def posts(request: Request, p: Reader, account_id: Str = None, official_id: Str 
 
     def fetch(after, n):
         with _conn(request) as conn:
-            return web_queries.list_posts(conn, account_id=account_id, official_id=official_id, platform=platform,
-                                          since=s, until=u, q=q, after=after, limit=n)
+            items = web_queries.list_posts(conn, account_id=account_id, official_id=official_id, platform=platform,
+                                           since=s, until=u, q=q, after=after, limit=n)
+        return masked(p, items, *POST_TEXT_FIELDS)
 
     return paginated(request, format, fetch, "id", int, cursor, limit, "posts")
 
@@ -211,7 +243,7 @@ def comments(request: Request, p: Reader, post_id: Annotated[int | None, Query(g
             items = web_queries.list_comments(conn, post_id=post_id, official_id=official_id, account_id=account_id,
                                               comment_type=ctype, topic=ctopic, official_reply=official_reply,
                                               since=s, until=u, q=q, after=after, limit=n)
-        return masked(p, items, "text")
+        return masked(p, items, *COMMENT_TEXT_FIELDS)
 
     return paginated(request, format, fetch, "id", int, cursor, limit, "comments")
 
@@ -265,13 +297,14 @@ def topics(request: Request, p: Reader, region: Str = None, official_id: Str = N
 def _public_request(p: Principal, item: dict) -> dict:
     item.pop("requester", None)
     if not p.sees_personal_data:
-        item["description"] = mask_personal_data(item.get("description"))
+        mask_fields(item, REQUEST_TEXT_FIELDS)
         item.pop("notes", None)
         for e in item.get("events", []):
             if e["actor"] not in ("system",):
                 e["actor"] = "staff"
             if e["action"] == "notes":
                 e["old_value"] = e["new_value"] = None
+            mask_fields(e, ("old_value", "new_value"))
     return item
 
 
@@ -301,8 +334,7 @@ def requests_list(request: Request, p: Reader, status: Str = None, official_id: 
 
 @router.get("/requests/{request_id}", summary="One request with its audit log")
 def request_one(request: Request, p: Reader, request_id: int):
-    if not 1 <= request_id <= 2**62:
-        raise HTTPException(404, "no such request")
+    check_id(request_id)
     with _conn(request) as conn:
         item = web_inbox.get_request(conn, request_id, now=now_utc())
     if item is None:
@@ -310,18 +342,53 @@ def request_one(request: Request, p: Reader, request_id: int):
     return _public_request(p, item)
 
 
-@router.patch("/requests/{request_id}", summary="Change status / department / notes / due time (editor)")
-def request_update(request: Request, p: Reader, request_id: int,
-                   changes: Annotated[dict[str, Any], Body(examples=[{"status": "in_progress",
-                                                                      "department": "ЖКХ"}])]):
-    who = require_write(request, csrf_value=request.headers.get("x-csrf-token"))
+async def read_json_object(request: Request) -> dict[str, Any]:
+    """The JSON object in the body; read only after the caller is authenticated (the size limit is
+    enforced before reading, by the app's frame middleware)."""
+    raw = await request.body()
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise HTTPException(400, "body: not valid JSON") from None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "body: a JSON object is expected")
+    return body
+
+
+async def _writer(request: Request) -> Principal:
+    return await run_in_threadpool(require_write, request, csrf_value=request.headers.get("x-csrf-token"))
+
+
+def validate_update(changes: dict[str, Any]) -> dict[str, Any]:
+    """Field names, types and sizes of a request update, checked at the edge (400, not a workflow 409)."""
+    unknown = sorted(set(changes) - set(UPDATE_FIELDS))
+    if unknown:
+        raise HTTPException(400, f"unknown field(s): {', '.join(unknown)[:200]}; use {', '.join(UPDATE_FIELDS)}")
     if "status" in changes:
         choice(changes["status"] if isinstance(changes["status"], str) else "?", web_inbox.STATUSES, "status")
-    for f in ("department", "notes"):
-        if f in changes and changes[f] is not None and not isinstance(changes[f], str):
-            raise HTTPException(400, f"{f}: must be a string")
+    for f, most in (("department", DEPARTMENT_MAX), ("notes", NOTES_MAX)):
+        if f in changes and changes[f] is not None:
+            if not isinstance(changes[f], str):
+                raise HTTPException(400, f"{f}: must be a string")
+            if len(changes[f]) > most or "\x00" in changes[f]:
+                raise HTTPException(400, f"{f}: at most {most} characters, no NUL")
     if "due_utc" in changes:
         changes["due_utc"] = parse_when(changes["due_utc"] if isinstance(changes["due_utc"], str) else "x", "due_utc")
+    return changes
+
+
+@router.patch("/requests/{request_id}", summary="Change status / department / notes / due time (editor)",
+              openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"},
+                                                                               "example": {"status": "in_progress",
+                                                                                           "department": "ЖКХ"}}}}})
+async def request_update(request: Request, request_id: int):
+    who = await _writer(request)
+    check_id(request_id)
+    changes = validate_update(await read_json_object(request))
+    return await run_in_threadpool(_update, request, request_id, changes, who)
+
+
+def _update(request: Request, request_id: int, changes: dict[str, Any], who: Principal) -> dict[str, Any]:
     try:
         with request.app.state.engine.begin() as conn:
             changed = web_inbox.update_request(conn, request_id, changes, actor=who.actor, now=now_utc())
@@ -336,18 +403,30 @@ def request_update(request: Request, p: Reader, request_id: int,
     return item
 
 
-@router.post("/requests", status_code=201, summary="Create a request by hand (e.g. from a phone call)")
-def request_create(request: Request, p: Reader, body: Annotated[dict[str, Any], Body()]):
-    who = require_write(request, csrf_value=request.headers.get("x-csrf-token"))
+def official_exists(conn, official_id: str) -> bool:
+    return web_queries.get_official(conn, official_id) is not None
+
+
+@router.post("/requests", status_code=201, summary="Create a request by hand (e.g. from a phone call)",
+             openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
+async def request_create(request: Request):
+    who = await _writer(request)
+    body = await read_json_object(request)
+    return await run_in_threadpool(_create, request, body, who)
+
+
+def _create(request: Request, body: dict[str, Any], who: Principal) -> dict[str, Any]:
     kind = choice(body.get("kind") if isinstance(body.get("kind"), str) else "?", web_inbox.REQUEST_KINDS, "kind")
     topic = choice(body.get("topic") if isinstance(body.get("topic"), str) else None, web_queries.TOPICS, "topic")
     desc = body.get("description")
-    if not isinstance(desc, str) or not desc.strip() or len(desc) > 10000:
+    if not isinstance(desc, str) or not desc.strip() or len(desc) > 10000 or "\x00" in desc:
         raise HTTPException(400, "description: required text up to 10000 characters")
     official_id = body.get("official_id")
     if official_id is not None and (not isinstance(official_id, str) or len(official_id) > 200):
         raise HTTPException(400, "official_id: must be a string")
     with request.app.state.engine.begin() as conn:
+        if official_id is not None and not official_exists(conn, official_id):
+            raise HTTPException(400, "official_id: no such official")
         rid = web_inbox.create_request(conn, kind=kind, topic=topic, description=desc.strip(),
                                        official_id=official_id, address=None, lat=None, lon=None,
                                        requester=None, source="manual", actor=who.actor, now=now_utc(),

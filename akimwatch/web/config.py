@@ -26,6 +26,11 @@ class WebConfig:
     background_sync: bool = True
     jurisdiction_id: str = "akimwatch.kz"
     metrics_period: str = "all"
+    max_body_bytes: int = 1 << 20  # larger request bodies are refused (413) before they are read
+    cache_max_bytes: int = 32 << 20  # responses and aggregates kept in memory, least recently used dropped
+    trusted_proxies: str = ""  # comma-separated addresses whose X-Forwarded-For is believed ("" = none)
+    busy_retry_after_seconds: int = 5  # Retry-After of the 503 answered while the store is locked
+    key_use_flush_seconds: float = 60.0  # how often API-key use (last_used_utc) is written, in one batch
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine
 
 from akimwatch.store import web_queries as q
@@ -22,15 +24,74 @@ from akimwatch.store import web_queries as q
 log = logging.getLogger(__name__)
 
 
+def size_of(value: Any) -> int:
+    """Bytes a cached value holds, near enough to bound memory: exact for response bodies, a JSON
+    estimate for aggregates (computed once per store change)."""
+    if isinstance(value, bytes | bytearray | str):
+        return len(value) + 64
+    if isinstance(value, tuple) and value and isinstance(value[0], bytes | str):
+        return len(value[0]) + 64 * len(value)
+    try:
+        return len(orjson.dumps(value, default=str)) * 2 + 256  # Python objects take ~2x their JSON
+    except TypeError:
+        return 4096
+
+
 class SnapshotCache:
-    def __init__(self, engine: Engine, recheck_seconds: float = 30.0):
+    """Values per key and store state, least recently used dropped beyond ``max_bytes``. Per-key locks
+    (one computation per key at a time) live only while a computation runs."""
+
+    def __init__(self, engine: Engine, recheck_seconds: float = 30.0, *, max_bytes: int = 32 << 20):
         self.engine = engine
         self.recheck = recheck_seconds
+        self.max_bytes = max_bytes
         self._fp: str | None = None
         self._fp_at = 0.0
-        self._mem: dict[str, tuple[str, Any]] = {}
+        self._mem: OrderedDict[str, tuple[str, Any, int]] = OrderedDict()
+        self._bytes = 0
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._mem)
+
+    def _lookup(self, key: str) -> tuple[str, Any] | None:
+        with self._guard:
+            hit = self._mem.get(key)
+            if hit is None:
+                return None
+            self._mem.move_to_end(key)
+            return hit[0], hit[1]
+
+    def _store(self, key: str, fp: str, data: Any) -> None:
+        size = size_of(data)
+        with self._guard:
+            old = self._mem.pop(key, None)
+            if old is not None:
+                self._bytes -= old[2]
+            if size > self.max_bytes // 4:
+                return  # one huge value would evict everything else; compute it again next time
+            self._mem[key] = (fp, data, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._mem:
+                _, (_, _, dropped) = self._mem.popitem(last=False)
+                self._bytes -= dropped
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def _release(self, key: str, lock: threading.Lock) -> None:
+        """Drop the key's lock from the table once nobody holds it (a waiter that took it from the table
+        still serialises on it; a newcomer at worst computes the same value once more)."""
+        lock.release()
+        with self._guard:
+            if self._locks.get(key) is lock and not lock.locked():
+                del self._locks[key]
 
     def fingerprint(self) -> str:
         """The store fingerprint; when stale it is refreshed in the background (stale-while-revalidate)."""
@@ -54,27 +115,31 @@ class SnapshotCache:
 
     def invalidate(self) -> None:
         self._fp = None
-        self._mem.clear()
+        with self._guard:
+            self._mem.clear()
+            self._bytes = 0
 
     def get(self, key: str, compute: Callable[[Any], Any], *, persist: bool = True, version: str = "") -> Any:
         """Cached ``compute(conn)``. An outdated value is served while a fresh one is computed in the
         background, so a page never waits for a recomputation once it has been computed once.
         ``version`` adds to the store fingerprint (e.g. a time bucket for figures that age)."""
         fp = self.fingerprint() + version
-        hit = self._mem.get(key)
+        hit = self._lookup(key)
         if hit and hit[0] == fp:
             return hit[1]
-        with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
+        lock = self._lock_for(key)
         if hit is not None:
             if lock.acquire(blocking=False):
                 threading.Thread(target=self._recompute, args=(key, compute, persist, fp, lock), daemon=True).start()
             return hit[1]
-        with lock:
-            hit = self._mem.get(key)
+        lock.acquire()
+        try:
+            hit = self._lookup(key)
             if hit and hit[0] == fp:
                 return hit[1]
             return self._compute(key, compute, persist, fp)
+        finally:
+            self._release(key, lock)
 
     def _recompute(self, key, compute, persist, fp, lock) -> None:
         try:
@@ -82,7 +147,7 @@ class SnapshotCache:
         except Exception:  # noqa: BLE001 - the old value keeps being served
             log.exception("background recompute of %s failed", key)
         finally:
-            lock.release()
+            self._release(key, lock)
 
     def _compute(self, key: str, compute: Callable[[Any], Any], persist: bool, fp: str) -> Any:
         data = None
@@ -100,9 +165,7 @@ class SnapshotCache:
                         q.write_snapshot(conn, key, fp, data, datetime.now(UTC))
                 except Exception:  # noqa: BLE001 - a failed cache write must not fail the page
                     log.exception("could not store snapshot %s", key)
-        if len(self._mem) > 2000:
-            self._mem.clear()
-        self._mem[key] = (fp, data)
+        self._store(key, fp, data)
         return data
 
 
@@ -183,3 +246,17 @@ def topic_stats(cache: SnapshotCache, *, region: str | None, official_id: str | 
 
 def is_demo(cache: SnapshotCache) -> bool:
     return cache.get("meta:demo", lambda conn: q.get_meta(conn, "dataset") == "demo", persist=False)
+
+
+def normalised_query(request, known: tuple[str, ...] | None = None) -> str:
+    """The query string as a cache key: only the parameters the endpoint reads (``known``, or those its
+    route declares), last value of each, sorted — so ``?x=1``, ``?x=2`` ... share one entry instead of
+    filling the cache."""
+    from urllib.parse import urlencode
+
+    if known is None:
+        route = request.scope.get("route")
+        dependant = getattr(route, "dependant", None)
+        known = tuple(f.alias for f in getattr(dependant, "query_params", ())) if dependant else ()
+    params = request.query_params
+    return urlencode(sorted((k, params[k]) for k in set(known) if k in params))

@@ -19,10 +19,12 @@ from fastapi.responses import Response
 
 from akimwatch.i18n import LOCAL_TZ, N_, gettext
 from akimwatch.inbox import workflow as web_inbox
-from akimwatch.privacy import mask_personal_data
+from akimwatch.privacy import mask_fields
 from akimwatch.store import web_queries
 from akimwatch.store.web_queries import TOPICS
+from akimwatch.web.api import ID_MAX, official_exists, parse_id
 from akimwatch.web.auth import users as web_auth
+from akimwatch.web.data import normalised_query
 from akimwatch.web.security import now_utc, principal
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
@@ -55,6 +57,7 @@ STATUS_NOTES = {
 }
 OPEN = ("new", "in_progress", "answered")
 MAX_RESULTS = 1000
+LIST_PARAMS = ("service_request_id", "service_code", "status", "start_date", "end_date", "jurisdiction_id")
 DEFAULT_WINDOW = timedelta(days=90)
 
 
@@ -220,13 +223,13 @@ def _request_item(row: dict, media: dict[int, str | None], lang: str, show_perso
     if status == "answered" and row.get("answered_utc"):
         notes += " (" + (w3c(row["answered_utc"]) or "") + ")"
     desc = row["description"] or ""
-    return {
+    item = {
         "service_request_id": str(row["id"]),
         "status": "open" if status in OPEN else "closed",
         "status_notes": notes,
         "service_name": gettext(lang, SERVICE_NAMES[code]),
         "service_code": code,
-        "description": desc if show_personal else mask_personal_data(desc),
+        "description": desc,
         "agency_responsible": row["department"],
         "service_notice": gettext(lang, "First answer due within {hours} hours", hours=f"{sla:g}"),
         "requested_datetime": w3c(row["requested_utc"]),
@@ -239,6 +242,7 @@ def _request_item(row: dict, media: dict[int, str | None], lang: str, show_perso
         "long": float(row["lon"]) if row["lon"] else None,
         "media_url": media.get(row["post_id"]) if row["post_id"] else None,
     }
+    return item if show_personal else mask_fields(item, ("description", "address", "agency_responsible"))
 
 
 def _media(conn, rows: list[dict]) -> dict[int, str | None]:
@@ -252,7 +256,7 @@ def requests_list(request: Request, fmt: str):
     _check_jurisdiction(request)
     _guard(request)
     p = principal(request)
-    key = f"open311:{fmt}:{_lang(request)}:{p.sees_personal_data}:{request.url.query}"
+    key = f"open311:{fmt}:{_lang(request)}:{p.sees_personal_data}:{normalised_query(request, LIST_PARAMS)}"
     minute = datetime.now().strftime(":%Y%m%d%H%M")
     body, status, media_type = request.app.state.cache.get(
         key, lambda _conn: _freeze(_requests_list(request, fmt)), persist=False, version=minute)
@@ -271,10 +275,11 @@ def _requests_list(request: Request, fmt: str):
     code = None
     start = end = None
     if qp.get("service_request_id"):
-        try:
-            ids = [int(x) for x in qp["service_request_id"].split(",") if x.strip()][:MAX_RESULTS]
-        except ValueError:
-            raise Open311Error(400, "service_request_id must be a comma-separated list of ids") from None
+        parts = [x.strip() for x in qp["service_request_id"].split(",") if x.strip()][:MAX_RESULTS]
+        ids = [parse_id(x) for x in parts]
+        if not parts or None in ids:
+            raise Open311Error(400, "service_request_id must be a comma-separated list of ids "
+                                    f"(positive integers up to {ID_MAX})")
     else:
         if qp.get("service_code"):
             code = qp["service_code"]
@@ -315,10 +320,11 @@ def request_one(request: Request, rid: str, fmt: str):
     fmt = _check_format(fmt)
     _check_jurisdiction(request)
     _guard(request)
-    if not rid.isdigit() or len(rid) > 18:
+    request_id = parse_id(rid)
+    if request_id is None:
         raise Open311Error(404, "service_request_id not found")
     with request.app.state.engine.connect() as conn:
-        rows = web_inbox.list_requests(conn, now=now_utc(), ids=[int(rid)], limit=1)
+        rows = web_inbox.list_requests(conn, now=now_utc(), ids=[request_id], limit=1)
         if not rows:
             raise Open311Error(404, "service_request_id not found")
         media = _media(conn, rows)
@@ -332,9 +338,13 @@ def request_one(request: Request, rid: str, fmt: str):
 async def request_create(request: Request, fmt: str):
     from starlette.concurrency import run_in_threadpool
 
+    from akimwatch.web.app import BodyTooLarge
+
     try:
         raw = await request.form(max_files=0, max_fields=100)
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    except BodyTooLarge:
+        raise
     except Exception:  # noqa: BLE001 - malformed body
         return error_response(request, 400, "request body must be application/x-www-form-urlencoded")
     return await run_in_threadpool(_create, request, fmt, form)
@@ -349,12 +359,13 @@ def _create(request: Request, fmt: str, form: dict[str, str]):
     if jid and jid != request.app.state.config.jurisdiction_id:
         raise Open311Error(404, "jurisdiction_id not found")
     key = form.get("api_key") or ""
-    with request.app.state.engine.begin() as conn:
-        info = web_auth.api_key_info(conn, key, now=now_utc()) if key else None
+    with request.app.state.engine.connect() as conn:
+        info = web_auth.api_key_info(conn, key) if key else None
     if info is None:
         raise Open311Error(403, "api_key not provided or invalid")
     if "requests:write" not in info["scopes"]:
         raise Open311Error(403, "api_key lacks the requests:write scope")
+    request.app.state.key_use.note(info["id"], now_utc())
     code = form.get("service_code")
     if not code:
         raise Open311Error(400, "service_code not provided")
@@ -375,12 +386,16 @@ def _create(request: Request, fmt: str, form: dict[str, str]):
     desc = (form.get("description") or "").strip()
     if len(desc) > 4000:
         raise Open311Error(400, "description is longer than 4000 characters")
-    official_id = form.get("official_id")  # extension: which akim the request is for
+    official_id = form.get("official_id") or None  # extension: which akim the request is for
+    if official_id is not None:
+        with request.app.state.engine.connect() as conn:
+            if len(official_id) > 200 or not official_exists(conn, official_id):
+                raise Open311Error(400, "official_id not found; see /api/v1/officials")
     requester = {k: form[k] for k in ("email", "first_name", "last_name", "phone", "device_id", "account_id",
                                       "media_url") if form.get(k)}
     with request.app.state.engine.begin() as conn:
         rid = web_inbox.create_request(conn, kind="request", topic=code, description=desc or None,
-                                       official_id=official_id[:200] if official_id else None,
+                                       official_id=official_id or None,
                                        address=(address or form.get("address_id") or None),
                                        lat=lat, lon=lon, requester=requester or None, source="open311",
                                        actor=f"api-key:{info['prefix']}", now=now_utc(),

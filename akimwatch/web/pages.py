@@ -12,13 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from akimwatch.inbox import workflow as web_inbox
 from akimwatch.store import web_queries
 from akimwatch.web import data
-from akimwatch.web.api import choice, parse_when
+from akimwatch.web.api import check_id, choice, parse_when
 from akimwatch.web.auth import users as web_auth
 from akimwatch.web.render import cached_page, render
 from akimwatch.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     check_csrf,
+    client_address,
     forget_session,
     new_login_csrf,
     now_utc,
@@ -207,8 +208,7 @@ def inbox(request: Request, status: Str = None, official_id: Str = None, topic: 
 @router.get("/inbox/{request_id}")
 def inbox_item(request: Request, request_id: int):
     require_read(request)
-    if not 1 <= request_id <= 2**62:
-        raise HTTPException(404, "no such request")
+    check_id(request_id)
     now = now_utc()
     with request.app.state.engine.connect() as conn:
         item = web_inbox.get_request(conn, request_id, now=now)
@@ -249,6 +249,7 @@ def inbox_update(request: Request, request_id: int, csrf_token: Annotated[str, F
     check_csrf(p, csrf_token)
     if not p.has_role("editor"):
         raise HTTPException(403, "the editor role is needed")
+    check_id(request_id)
     changes: dict = {}
     if status:
         changes["status"] = choice(status, web_inbox.STATUSES, "status")
@@ -297,7 +298,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=100)] = "",
     if "\x00" in username + password:
         raise HTTPException(400, "NUL characters are not allowed")
     limiter = request.app.state.limiter
-    client = request.client.host if request.client else "?"
+    client = client_address(request)
     keys = (f"ip:{client}", f"user:{username.lower()}")
     if limiter.blocked(*keys):
         resp = render(request, "login.html", {"next": _safe_next(next), "login_csrf": cookie, "error": "limit"},
@@ -336,14 +337,16 @@ def logout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = 
 @router.get("/admin")
 def admin(request: Request):
     require_role(request, "admin")
+    return _admin_page(request, new_key=None)
+
+
+def _admin_page(request: Request, new_key: str | None, status_code: int = 200) -> Response:
+    request.app.state.key_use.flush(request.app.state.engine)  # show up-to-date "last used" times
     with request.app.state.engine.connect() as conn:
         users = web_auth.list_users(conn)
         keys = web_auth.list_api_keys(conn)
-    new = request.cookies.get("aw_new_key")
     resp = render(request, "admin.html", {"users": users, "keys": keys, "roles": web_auth.ROLES,
-                                          "scopes": web_auth.SCOPES, "new_key": new})
-    if new:
-        resp.delete_cookie("aw_new_key", path="/admin")
+                                          "scopes": web_auth.SCOPES, "new_key": new_key}, status_code=status_code)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -373,17 +376,15 @@ def admin_add_key(request: Request, csrf_token: Annotated[str, Form(max_length=2
             key = web_auth.create_api_key(conn, name.strip() or "key", scopes or ["read"], user_id=None, now=now_utc())
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
-    resp = RedirectResponse("/admin", status_code=303)
-    # shown once on the next page, then gone
-    resp.set_cookie("aw_new_key", key, httponly=True, samesite="strict", max_age=60, path="/admin",
-                    secure=request.app.state.config.secure_cookies)
-    return resp
+    # Shown once, in this response only (no-store): the key is never stored in plain text nor sent in a cookie.
+    return _admin_page(request, new_key=key, status_code=201)
 
 
 @router.post("/admin/keys/{key_id}/revoke")
 def admin_revoke_key(request: Request, key_id: int, csrf_token: Annotated[str, Form(max_length=200)] = ""):
     p = require_role(request, "admin")
     check_csrf(p, csrf_token)
+    check_id(key_id, "key")
     with request.app.state.engine.begin() as conn:
         web_auth.revoke_api_key(conn, key_id, now=now_utc())
     return RedirectResponse("/admin", status_code=303)

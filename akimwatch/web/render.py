@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -18,7 +18,7 @@ from akimwatch.registry import kz_regions
 from akimwatch.reports.explain import explain_rank
 from akimwatch.reports.writer import Writer
 from akimwatch.vocabulary import code_name
-from akimwatch.web.data import is_demo
+from akimwatch.web.data import is_demo, normalised_query
 from akimwatch.web.security import principal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,7 +57,7 @@ def cached_page(request: Request, build) -> HTMLResponse:
     if not p.anonymous or request.app.state.config.private:
         return build()
     lang = getattr(request.state, "lang", i18n.DEFAULT_LANG)
-    key = f"page:{lang}:{request.url.path}?{request.url.query}"
+    key = f"page:{lang}:{request.url.path}?{normalised_query(request)}"
     resp = request.app.state.cache.get(key, lambda _conn: _freeze(build()), persist=False)
     return HTMLResponse(resp[0], status_code=resp[1])
 
@@ -72,7 +72,9 @@ def render(request: Request, name: str, ctx: dict[str, Any], status_code: int = 
     app = request.app
 
     def url_with(**params) -> str:
-        merged = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        # only the parameters the page reads: the HTML is shared by every URL with the same cache key
+        merged = dict(parse_qsl(normalised_query(request)))
+        merged.pop("cursor", None)
         for k, v in params.items():
             if v is None or v == "":
                 merged.pop(k, None)

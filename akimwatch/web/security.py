@@ -6,7 +6,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -27,6 +27,7 @@ class Principal:
     role: str | None = None
     csrf: str | None = None
     api_key_prefix: str | None = None
+    api_key_id: int | None = None
     scopes: set[str] = field(default_factory=set)
 
     @property
@@ -71,11 +72,11 @@ def principal(request: Request) -> Principal:
         if user:
             p = Principal(username=user["username"], role=user["role"], csrf=user["csrf"])
     elif key:
-        with engine.begin() as conn:
-            info = web_auth.api_key_info(conn, key, now=now_utc())
+        with engine.connect() as conn:  # read only: a GET never queues behind an import's write lock
+            info = web_auth.api_key_info(conn, key)
         if info is None:
             raise HTTPException(401, "invalid or revoked API key")
-        p = Principal(api_key_prefix=info["prefix"], scopes=info["scopes"],
+        p = Principal(api_key_prefix=info["prefix"], api_key_id=info["id"], scopes=info["scopes"],
                       role="viewer" if "read" in info["scopes"] else None)
     request.state.principal = p
     return p
@@ -114,7 +115,13 @@ def require_read(request: Request) -> Principal:
     p = principal(request)
     if request.app.state.config.private and p.anonymous:
         raise HTTPException(401, "sign in or send an API key: this instance is private")
+    _note_key_use(request, p)
     return p
+
+
+def _note_key_use(request: Request, p: Principal) -> None:
+    if p.api_key_id is not None:
+        request.app.state.key_use.note(p.api_key_id, now_utc())
 
 
 def require_role(request: Request, role: str) -> Principal:
@@ -132,6 +139,7 @@ def require_write(request: Request, *, csrf_value: str | None) -> Principal:
     if p.api_key_prefix:
         if "requests:write" not in p.scopes:
             raise HTTPException(403, "this API key lacks the requests:write scope")
+        _note_key_use(request, p)
         return p
     if p.anonymous:
         raise HTTPException(401, "sign in first")
@@ -156,27 +164,83 @@ class LoginLimiter:
     def __init__(self, attempts: int, window: int):
         self.attempts = attempts
         self.window = window
-        self._fails: dict[str, deque] = defaultdict(deque)
+        self._fails: dict[str, deque] = {}
         self._lock = threading.Lock()
 
-    def _prune(self, key: str, now: float) -> deque:
-        q = self._fails[key]
+    def _prune(self, key: str, now: float) -> deque | None:
+        """Failures of ``key`` still inside the window; keys without any are dropped (a stream of new
+        addresses or user names must not grow the table)."""
+        q = self._fails.get(key)
+        if q is None:
+            return None
         while q and now - q[0] > self.window:
             q.popleft()
+        if not q:
+            del self._fails[key]
+            return None
         return q
 
     def blocked(self, *keys: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._prune(k, now)) >= self.attempts for k in keys)
+            return any(len(self._prune(k, now) or ()) >= self.attempts for k in keys)
 
     def fail(self, *keys: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._fails) > 100_000:  # under a spray of names: forget those whose window has passed
+                for k in list(self._fails):
+                    self._prune(k, now)
             for k in keys:
-                self._prune(k, now).append(now)
+                q = self._prune(k, now)
+                if q is None:
+                    q = self._fails[k] = deque()
+                q.append(now)
+
+    def __len__(self) -> int:
+        return len(self._fails)
 
     def reset(self, *keys: str) -> None:
         with self._lock:
             for k in keys:
                 self._fails.pop(k, None)
+
+
+class KeyUseRecorder:
+    """API-key use kept in memory and written in one batch now and then, so that reading with a key never
+    writes (on SQLite a write queues behind an import's lock). Only accepted requests are noted."""
+
+    def __init__(self):
+        self._pending: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    def note(self, key_id: int, at: datetime) -> None:
+        with self._lock:
+            self._keep_latest(key_id, at)
+
+    def _keep_latest(self, key_id: int, at: datetime) -> None:
+        prev = self._pending.get(key_id)
+        if prev is None or at > prev:
+            self._pending[key_id] = at
+
+    def flush(self, engine) -> bool:
+        """Write what was noted; on failure (a busy store) keep it for the next flush."""
+        with self._lock:
+            batch, self._pending = self._pending, {}
+        if not batch:
+            return True
+        try:
+            with engine.begin() as conn:
+                web_auth.save_key_use(conn, batch)
+        except Exception:  # noqa: BLE001 - retried at the next flush
+            with self._lock:
+                for key_id, at in batch.items():
+                    self._keep_latest(key_id, at)
+            return False
+        return True
+
+
+def client_address(request: Request) -> str:
+    """The peer address uvicorn reports. X-Forwarded-For is applied by uvicorn only for the configured
+    ``trusted_proxies`` (see ``akimwatch.web.serve.uvicorn_options``), never read here."""
+    return request.client.host if request.client else "?"

@@ -51,8 +51,12 @@ def api_key_row(conn: Connection, key_hash: str) -> Any:
     return conn.execute(select(api_keys).where(api_keys.c.key_hash == key_hash)).first()
 
 
-def touch_api_key(conn: Connection, key_id: int, now: datetime) -> None:
-    conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(last_used_utc=now))
+def save_key_use(conn: Connection, last_used: dict[int, datetime]) -> None:
+    """The latest use of each key (one statement per key, never moving a time backwards)."""
+    for key_id, at in sorted(last_used.items()):
+        conn.execute(api_keys.update().where(api_keys.c.id == key_id,
+                                             api_keys.c.last_used_utc.is_(None) | (api_keys.c.last_used_utc < at))
+                     .values(last_used_utc=at))
 
 
 def api_key_rows(conn: Connection) -> list[Any]:

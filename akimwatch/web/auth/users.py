@@ -109,14 +109,20 @@ def create_api_key(conn: Connection, name: str, scopes: list[str], *, user_id: i
     return key
 
 
-def api_key_info(conn: Connection, key: str, *, now: datetime) -> dict[str, Any] | None:
+def api_key_info(conn: Connection, key: str) -> dict[str, Any] | None:
+    """The key's id, prefix, name and scopes; None for an unknown or revoked key. Read only: use is
+    recorded by ``save_key_use`` once the request is accepted (batched by the web app)."""
     if not key or len(key) > 200:
         return None
     row = q.api_key_row(conn, sha256(key))
     if row is None or row.revoked_utc is not None:
         return None
-    q.touch_api_key(conn, row.id, now)
     return {"id": row.id, "prefix": row.prefix, "name": row.name, "scopes": set(row.scopes.split())}
+
+
+def save_key_use(conn: Connection, last_used: dict[int, datetime]) -> None:
+    """Record when keys were last used (the web app batches this; see ``KeyUseRecorder``)."""
+    q.save_key_use(conn, last_used)
 
 
 def list_api_keys(conn: Connection) -> list[dict[str, Any]]:
