@@ -1,8 +1,9 @@
 """The contract every platform source fulfils, and the error type importers raise.
 
 A source module owns one platform's formats. For each export format it exposes a
-``Format``: ``detect(path, head)`` says whether a file is in that format (cheaply, from the
-first bytes and the name), ``parse(path)`` streams platform-neutral records (``PostRecord``,
+``Format``: ``detect(path, peek)`` scores how surely a file is in that format from its structure
+(``sources/peek.py``: the JSON key paths streamed from the whole file, the first bytes, the name; 0 = no,
+100 = certain; the unambiguous best claim wins), ``parse(path)`` streams platform-neutral records (``PostRecord``,
 ``CommentRecord``, ``FollowerRecord`` or ``SkippedRecord`` for a record that cannot be mapped).
 ``map_*`` functions are pure (raw JSON → record) so live collectors reuse them.
 """
@@ -32,6 +33,10 @@ class SourceError(Exception):
         super().__init__(f"{where}: {what}" + (f"; {hint}" if hint else ""))
 
 
+class UnknownFormatError(SourceError):
+    """No format claims the file: in a folder such a file is listed as skipped, not failed (unless --strict)."""
+
+
 class RecordError(Exception):
     """Raised inside a ``map_*`` function: the field that is missing or wrong, and why."""
 
@@ -48,7 +53,7 @@ class Format:
     id: str  # stable, lowercase: "telegram_desktop", "facebook_graph", ...
     platform: str
     description: str
-    detect: Callable[[Path, bytes], bool]
+    detect: Callable[[Path, Any], int]  # (path, sources.peek.Peek) → score 0..100
     parse: Callable[[Path], Iterator[Record]]
 
 

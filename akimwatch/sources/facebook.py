@@ -30,6 +30,7 @@ from akimwatch.sources.base import (
     url_domain,
 )
 from akimwatch.sources.graph import filename_hints, read_graph_file
+from akimwatch.sources.peek import Peek, base_name
 
 PLATFORM = "facebook"
 def _text(value: Any) -> str | None:
@@ -292,26 +293,32 @@ def parse_graph(path: Path) -> Iterator[Record]:
             yield from _post_with_comments(item, location, page_id)
 
 
-_FB_TIME = re.compile(rb'"created_time"\s*:\s*"\d{4}-')
-_IG_TIME = re.compile(rb'"timestamp"\s*:\s*"\d{4}-')
-_POST_ID = re.compile(rb'"id"\s*:\s*"[0-9]+_[0-9]+"')
-_PAGE_INFO = re.compile(rb'"fan_count"\s*:')
-_FB_GRAPH_URL = re.compile(rb'graph\.facebook\.com/v[0-9.]+/[0-9]+(?:_[0-9]+)?/(?:feed|posts|comments|published_posts)')
-_FB_PERMALINK = re.compile(rb'facebook\.com/[0-9]+/posts/[0-9]+')
+_POST_ID = re.compile(r"[0-9]+_[0-9]+$")
+_FB_GRAPH_URL = re.compile(r"graph\.facebook\.com/v[0-9.]+/[0-9]+(?:_[0-9]+)?/(?:feed|posts|comments|published_posts)")
+_FB_PERMALINK = re.compile(r"facebook\.com/")
 
 
-def detect_graph(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or not path.name.lower().endswith((".json", ".json.gz", ".json.xz")):
-        return False
-    if _IG_TIME.search(text):
-        return False
-    if _PAGE_INFO.search(text):
-        return True
-    if not _FB_TIME.search(text):
-        return False
-    return bool(_POST_ID.search(text) or _FB_GRAPH_URL.search(text) or _FB_PERMALINK.search(text))
-
+def detect_graph(path: Path, peek: Peek) -> int:
+    """Graph API page feeds, posts and comments (``created_time``; Instagram says ``timestamp``) and page info."""
+    if peek.root != "object" or not base_name(peek.name).endswith(".json"):
+        return 0
+    top = peek.children()
+    if top & {"node", "instaloader", "source_platform", "response", "__twarc"}:
+        return 0
+    for base in peek.object_bases():
+        keys = peek.children(base)
+        if "fan_count" in keys:
+            return 70
+        if "created_time" not in keys or "timestamp" in keys:
+            continue
+        pid = peek.value(f"{base}.id" if base else "id")
+        link = peek.value(f"{base}.permalink_url" if base else "permalink_url")
+        if (isinstance(pid, str) and _POST_ID.match(pid)) or (isinstance(link, str) and _FB_PERMALINK.search(link)) \
+                or _FB_GRAPH_URL.search(str(peek.value("paging.next") or peek.value("paging.previous") or "")):
+            return 70
+        if base and _POST_ID.match(base):
+            return 60  # an id map of posts (``?ids=a,b``): the keys are post ids
+    return 0
 
 FORMATS = [
     Format("facebook_graph", PLATFORM,

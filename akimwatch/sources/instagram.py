@@ -36,6 +36,7 @@ from akimwatch.sources.base import (
     parse_unix_utc,
 )
 from akimwatch.sources.graph import filename_hints, read_graph_file
+from akimwatch.sources.peek import Peek, base_name
 
 PLATFORM = "instagram"
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
@@ -209,23 +210,38 @@ def _discovery(bd: Any, location: str, fetched) -> Iterator[Record]:
             yield SkippedRecord(where, "-", "is not a JSON object")
 
 
-_IG_TIME = re.compile(rb'"timestamp"\s*:\s*"\d{4}-')
-_IG_MEDIA = re.compile(rb'"(?:media_type|media_product_type|caption|permalink|comments_count|like_count|text)"\s*:')
-_IG_USER = re.compile(rb'"(?:followers_count|media_count|business_discovery)"\s*:')
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT")
+IG_MEDIA_KEYS = {"media_type", "media_product_type", "caption", "permalink", "comments_count", "media_url",
+                 "thumbnail_url", "is_comment_enabled"}
+# X API v2 responses share ``data``/``text`` with IG comments; these keys are X's alone
+X_KEYS = {"edit_history_tweet_ids", "conversation_id", "author_id", "referenced_tweets", "in_reply_to_user_id",
+          "public_metrics"}
 
 
-def detect_graph(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or not path.name.lower().endswith((".json", ".json.gz", ".json.xz")):
-        return False
-    if b'"created_time"' in text or b'"fan_count"' in text or b'"instaloader"' in text:
-        return False  # Facebook Graph API / instaloader
-    if b"\n{" in text.rstrip() and b'"source_platform"' in text:
-        return False  # JSON lines
-    if _IG_TIME.search(text) and _IG_MEDIA.search(text):
-        return True
-    return bool(_IG_USER.search(text) and (b'"username"' in text or b'"business_discovery"' in text))
-
+def detect_graph(path: Path, peek: Peek) -> int:
+    """Graph API responses about IG media, comments and users: ISO ``timestamp``s (Facebook says
+    ``created_time``), media or comment fields, or a Business Discovery / user object."""
+    if peek.root != "object" or not base_name(peek.name).endswith(".json"):
+        return 0
+    top = peek.children()
+    if top & {"node", "instaloader", "created_time", "fan_count", "source_platform", "__twarc", "response"}:
+        return 0
+    if peek.any("data.item.created_time", "meta.result_count", "meta.newest_id") or \
+            (peek.children("data.item") | peek.children("data")) & X_KEYS:
+        return 0
+    if "business_discovery" in top:
+        return 90
+    for base in peek.object_bases():
+        keys = peek.children(base)
+        stamp = peek.value(f"{base}.timestamp" if base else "timestamp")
+        if isinstance(stamp, str) and _ISO_TIME.match(stamp):
+            if keys & IG_MEDIA_KEYS:
+                return 80
+            if "text" in keys:
+                return 70
+        if {"followers_count", "media_count"} & keys and "username" in keys:
+            return 60
+    return 0
 
 # == instaloader ==================================================================================
 def _edge_count(node: dict[str, Any], *keys: str) -> int | None:
@@ -376,16 +392,21 @@ def _instaloader_thread(item: Any, post_id: str, location: str, parent_id: str |
         yield from _instaloader_thread(answer, post_id, f"{location} answer {n}", record.platform_id)
 
 
-def detect_instaloader(path: Path, head: bytes) -> bool:
-    name = path.name.lower()
-    text = head.lstrip()
-    if name.endswith(("_comments.json", "_comments.json.xz", "_comments.json.gz")):
-        return text.startswith(b"[") and (text[1:].lstrip().startswith(b"]") or (
-            b'"created_at"' in text and b'"owner"' in text))
-    if not name.endswith((".json", ".json.xz", ".json.gz")) or not text.startswith(b"{"):
-        return False
-    return b'"instaloader"' in text and b'"node"' in text
-
+def detect_instaloader(path: Path, peek: Peek) -> int:
+    """instaloader's ``{"node": ..., "instaloader": {...}}`` metadata (the ``instaloader`` key may come after a
+    large ``node.iphone_struct``: the whole file is scanned) and its ``_comments.json`` lists."""
+    base = base_name(peek.name)
+    if base.endswith("_comments.json"):
+        if peek.root != "array":
+            return 0
+        if not peek.paths and peek.complete:
+            return 90  # [] : a post without comments
+        return 100 if peek.has("item.created_at", "item.owner") else 0
+    if peek.root != "object" or not base.endswith(".json") or "node" not in peek.keys:
+        return 0
+    if "instaloader" in peek.keys:
+        return 100
+    return 70 if peek.any("node.iphone_struct", "node.shortcode", "node.taken_at_timestamp") else 0
 
 # == Zeeschuimer ==================================================================================
 ZEE_MEDIA_KINDS = {1: "photo", 2: "video", 8: "album"}
@@ -471,16 +492,8 @@ def parse_zeeschuimer(path: Path) -> Iterator[Record]:
             yield record
 
 
-def detect_zeeschuimer(path: Path, head: bytes) -> bool:
-    first = head.lstrip().split(b"\n", 1)[0]
-    if not first.startswith(b"{") or b'"source_platform"' not in first:
-        return False
-    try:
-        row = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return b'"source_platform": "instagram.com"' in first or b'"source_platform":"instagram.com"' in first
-    return isinstance(row, dict) and row.get("source_platform") == "instagram.com" and "data" in row
-
+def detect_zeeschuimer(path: Path, peek: Peek) -> int:
+    return 100 if peek.value("source_platform") == "instagram.com" and "data" in peek.children() else 0
 
 FORMATS = [
     Format("instagram_zeeschuimer", PLATFORM, "Zeeschuimer NDJSON capture of Instagram (4CAT import format)",

@@ -38,6 +38,7 @@ from akimwatch.sources.base import (
     parse_unix_utc,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "telegram"
 CHANNEL_TYPES = ("public_channel", "private_channel")
@@ -464,14 +465,13 @@ def _map_copy(msg: dict[str, Any], group_id: str, channel_id: str, index: _Chann
     return record
 
 
-def detect_desktop(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"messages"' not in text:
-        return False
-    types = rb"|".join(t.encode() for t in CHANNEL_TYPES + GROUP_TYPES + OTHER_TYPES)
-    return re.search(rb'"type"\s*:\s*"(' + types + rb')"', text) is not None and \
-        re.search(rb'"messages"\s*:\s*\[', text) is not None
-
+def detect_desktop(path: Path, peek: Peek) -> int:
+    """A chat export: a ``messages`` list beside the chat's ``type`` (any version of Telegram Desktop)."""
+    if peek.root != "object" or "messages" not in peek.keys:
+        return 0
+    if peek.value("type") in CHANNEL_TYPES + GROUP_TYPES + OTHER_TYPES:
+        return 100
+    return 60 if peek.any("messages.item.date", "messages.item.date_unixtime") else 0
 
 # ---------------------------------------------------------------------------------------------
 # Web preview t.me/s/<channel>: pure mappers
@@ -756,9 +756,11 @@ def parse_preview(path: Path) -> Iterator[Record]:
     yield from map_preview_html(html, taken_utc=mtime)
 
 
-def detect_preview(path: Path, head: bytes) -> bool:
-    return b"tgme_widget_message" in head or b"tgme_channel_info" in head
-
+def detect_preview(path: Path, peek: Peek) -> int:
+    """t.me/s/<channel> pages and single-post embeds (``?embed=1``) carry Telegram's widget classes."""
+    if peek.is_json:
+        return 0
+    return 100 if b"tgme_widget_message" in peek.head or b"tgme_channel_info" in peek.head else 0
 
 FORMATS = [
     Format("telegram_desktop", PLATFORM, "Telegram Desktop 'Export chat history' JSON (channel or discussion group)",

@@ -32,6 +32,7 @@ from akimwatch.sources.base import (
     read_json_file,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "vk"
 METHODS = ("wall.get", "wall.getComments", "groups.getById")
@@ -272,19 +273,23 @@ def parse(path: Path) -> Iterator[Record]:
     yield from map_response(obj, path)
 
 
-ENVELOPE = re.compile(rb'"method"\s*:\s*"(wall\.get|wall\.getComments|groups\.getById)"')
-RESPONSE = re.compile(rb'"response"\s*:\s*\{')
+VK_ITEM_KEYS = {"owner_id", "from_id", "to_id", "post_id", "post_type", "copy_history", "reposts", "parents_stack",
+                "thread", "reply_to_comment", "reply_to_user", "cid", "uid"}
 
 
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith((b"{", b"[")) or b'"source_platform"' in head or b'"youtube#' in head:
-        return False
-    if ENVELOPE.search(head):
-        return True
-    return RESPONSE.search(head) is not None and b'"items"' in head and (
-        b'"owner_id"' in head or b'"from_id"' in head)
-
+def detect(path: Path, peek: Peek) -> int:
+    """Our collector envelope (``method``) or a bare ``{"response": ...}`` whose items are VK wall items."""
+    if not peek.is_json or str(peek.value("response.kind") or peek.value("kind") or "").startswith("youtube#"):
+        return 0
+    method = peek.value("method") or peek.value("item.method")
+    if isinstance(method, str) and method in METHODS:
+        return 100
+    for root in ("response", "item.response"):
+        items = (peek.children(f"{root}.items.item") | peek.children(f"{root}.item")
+                 | peek.children(f"{root}.items.item.thread.items.item"))
+        if items & VK_ITEM_KEYS and "date" in items:
+            return 80
+    return 0
 
 FORMATS = [
     Format("vk_api", PLATFORM, "VK API JSON: wall.get, wall.getComments, groups.getById (bare or in an envelope)",

@@ -18,7 +18,6 @@ the store archives the earlier text. A user-lookup page gives follower snapshots
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from akimwatch.sources.base import (
     read_json_file,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "x"
 TWEET_URL = "https://x.com/{user}/status/{id}"
@@ -311,27 +311,30 @@ def parse(path: Path) -> Iterator[Record]:
         yield from map_object(obj, where, line, "tweet")
 
 
-TWEET_KEYS = re.compile(rb'"(conversation_id|edit_history_tweet_ids|in_reply_to_user_id)"\s*:')
-USER_METRICS = re.compile(rb'"public_metrics"\s*:\s*\{[^{}]*"followers_count"')
+TWEET_KEYS = {"conversation_id", "edit_history_tweet_ids", "in_reply_to_user_id", "referenced_tweets"}
 
 
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"source_platform"' in head:
-        return False
-    first = text.split(b"\n", 1)[0]
-    try:  # a short first line: check the generic tabular JSONL rows are not claimed
-        row = orjson.loads(first)
-        if isinstance(row, dict) and "platform" in row and "kind" in row:
-            return False
-    except orjson.JSONDecodeError:
-        pass
-    if b'"__twarc"' in head and (b'"data"' in head or b'"author_id"' in head):
-        return True
-    if TWEET_KEYS.search(head) and b'"author_id"' in head:
-        return True
-    return b'"data"' in head and b'"username"' in head and USER_METRICS.search(head) is not None
-
+def detect(path: Path, peek: Peek) -> int:
+    """twarc2 pages and flattened lines, and X API v2 responses (search, mentions, lookups, users)."""
+    if peek.root not in ("object", "lines"):
+        return 0
+    top = peek.children()
+    if "source_platform" in top or {"kind", "platform"} <= top or "response" in top:
+        return 0
+    if "__twarc" in top:
+        return 100
+    item = peek.children("data.item") | peek.children("data")
+    if item & TWEET_KEYS:
+        return 90
+    if "meta" in top and peek.any("meta.result_count", "meta.newest_id", "meta.next_token") and \
+            {"id", "text"} <= item:
+        return 90
+    if top & TWEET_KEYS and "author_id" in top:
+        return 80  # twarc2 flattened: one tweet a line
+    if "username" in item and peek.any("data.item.public_metrics.followers_count",
+                                       "data.public_metrics.followers_count"):
+        return 70
+    return 0
 
 FORMATS = [
     Format("x_api_v2", PLATFORM,

@@ -31,6 +31,7 @@ from akimwatch.sources.base import (
     parse_iso_utc,
     read_json_file,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "youtube"
 SHORTS_MAX_S = 60
@@ -226,15 +227,12 @@ def parse(path: Path) -> Iterator[Record]:
     yield from map_response(obj)
 
 
-KIND = re.compile(rb'"kind"\s*:\s*"youtube#')
-
-
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"source_platform"' in head:
-        return False
-    return KIND.search(head) is not None
-
+def detect(path: Path, peek: Peek) -> int:
+    """YouTube Data API responses say what they are: ``"kind": "youtube#...ListResponse"``."""
+    if peek.root not in ("object", "lines", "array") or "source_platform" in peek.children():
+        return 0
+    kind = peek.value("kind") or peek.value("response.kind")
+    return 100 if isinstance(kind, str) and kind.startswith("youtube#") else 0
 
 FORMATS = [
     Format("youtube_data_api", PLATFORM,

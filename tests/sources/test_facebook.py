@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
 from akimwatch.sources.facebook import FORMATS, detect_graph, map_comment, parse_graph, permalink_ids
+from akimwatch.sources.peek import peek_file
 from akimwatch.store.schema import comments, follower_snapshots, posts
 from tests.conftest import real_samples, require_sample
 
@@ -223,7 +224,7 @@ def test_detection_claims_facebook_files_only():
     assert detect_format(FIXTURES / "page_feed_nested_p1.json").id == "facebook_graph"
     others = [p for p in real_samples() if (SAMPLE not in p.parts or "instagram" in p.parts or "instagram_basic" in p.parts)]
     assert len(others) > 40
-    claimed = [p for p in others if fmt.detect(p, read_head(p))]
+    claimed = [p for p in others if fmt.detect(p, peek_file(p))]
     assert claimed == []
     for fixture in (FIXTURES.parent / "instagram").rglob("*.*"):
-        assert not detect_graph(fixture, read_head(fixture)), fixture
+        assert not detect_graph(fixture, peek_file(fixture)), fixture

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
 from akimwatch.sources.instagram import (
     FORMATS,
     caption_mentions,
@@ -30,6 +30,7 @@ from akimwatch.sources.instagram import (
     parse_instaloader,
     parse_zeeschuimer,
 )
+from akimwatch.sources.peek import peek_file
 from akimwatch.store.schema import comments, posts
 from tests.conftest import real_samples, require_sample
 
@@ -260,7 +261,7 @@ def test_no_false_positives_on_other_samples(tmp_path):
     others.append(tabular)
     assert len(others) > 60
     for fmt in FORMATS:
-        claimed = [p for p in others if fmt.detect(p, read_head(p))]
+        claimed = [p for p in others if fmt.detect(p, peek_file(p))]
         assert claimed == [], fmt.id
 
 

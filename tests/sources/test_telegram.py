@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.telegram import (
     detect_desktop,
     detect_preview,
@@ -62,12 +63,12 @@ def by_kind(records):
 # --- detection ----------------------------------------------------------------------------------
 def test_detect_own_files():
     for path in (desktop_sample(), CHANNEL_FIXTURE, GROUP_FIXTURE):
-        assert detect_desktop(path, read_head(path))
-        assert not detect_preview(path, read_head(path))
+        assert detect_desktop(path, peek_file(path))
+        assert not detect_preview(path, peek_file(path))
         assert detect_format(path).id == "telegram_desktop"
     full = preview_sample("full.html")
-    assert detect_preview(full, read_head(full))
-    assert not detect_desktop(full, read_head(full))
+    assert detect_preview(full, peek_file(full))
+    assert not detect_desktop(full, peek_file(full))
     assert detect_format(full).id == "telegram_preview"
     for frag in ("message_poll.html", "message_voice.html", "message_sticker.html"):
         assert detect_format(preview_sample(frag)).id == "telegram_preview"
@@ -78,13 +79,13 @@ def test_no_false_positives_on_other_samples():
               for p in folder.rglob("*") if p.is_file()]
     assert others, "expected samples of other platforms next to the Telegram ones"
     for path in others:
-        head = read_head(path)
+        head = peek_file(path)
         assert not detect_desktop(path, head), path
         assert not detect_preview(path, head), path
     # and each format never claims the other's samples
     for path in (FORMATS / PREVIEW).glob("*"):
-        assert not detect_desktop(path, read_head(path)), path
-    assert not detect_preview(desktop_sample(), read_head(desktop_sample()))
+        assert not detect_desktop(path, peek_file(path)), path
+    assert not detect_preview(desktop_sample(), peek_file(desktop_sample()))
 
 
 # --- Desktop export: the real channel sample -----------------------------------------------------

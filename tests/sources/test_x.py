@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import read_head
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.x import FORMATS, parse
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts, text_versions
@@ -65,7 +65,7 @@ def test_no_false_positives_on_other_platforms_samples():
     others = [p for p in real_samples() if FOLDER not in str(p)]
     assert others, "the other platforms' samples are missing"
     for path in others:
-        assert not FMT.detect(path, read_head(path)), path
+        assert not FMT.detect(path, peek_file(path)), path
 
 
 def test_not_claiming_generic_jsonl_or_zeeschuimer(tmp_path):
@@ -73,8 +73,8 @@ def test_not_claiming_generic_jsonl_or_zeeschuimer(tmp_path):
     tab.write_bytes(b'{"kind": "post", "platform": "x", "id": "1", "author_id": "2", "conversation_id": "1"}\n')
     zee = tmp_path / "zee.ndjson"
     zee.write_bytes(b'{"source_platform": "twitter.com", "data": {"conversation_id": "1", "author_id": "2"}}\n')
-    assert not FMT.detect(tab, read_head(tab))
-    assert not FMT.detect(zee, read_head(zee))
+    assert not FMT.detect(tab, peek_file(tab))
+    assert not FMT.detect(zee, peek_file(zee))
 
 
 def test_retweet_maps_to_repost_with_source_and_metrics():

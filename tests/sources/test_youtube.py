@@ -18,7 +18,8 @@ from sqlalchemy import select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.youtube import FORMATS, parse, parse_duration
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts
@@ -43,10 +44,10 @@ def test_every_fixture_is_detected_as_youtube():
 def test_no_false_positives_on_real_samples_of_other_platforms(tmp_path):
     others = real_samples()
     for path in others:
-        assert not FMT.detect(path, read_head(path)), path
+        assert not FMT.detect(path, peek_file(path)), path
     tab = tmp_path / "rows.jsonl"
     tab.write_bytes(b'{"kind": "post", "platform": "youtube", "id": "abc"}\n')
-    assert not FMT.detect(tab, read_head(tab))
+    assert not FMT.detect(tab, peek_file(tab))
 
 
 @pytest.mark.parametrize("value,seconds", [("PT45S", 45), ("PT1M", 60), ("PT1M1S", 61), ("PT1H12M5S", 4325),

@@ -1,0 +1,143 @@
+"""What a file looks like, for format detection: its JSON structure streamed with ijson, not a byte window.
+
+Detectors used to look at the first 64 KiB of a file; a big first comment or a key written late (instaloader
+4.14 puts ``"instaloader"`` after a large ``iphone_struct``) then hid the format. ``peek_file`` streams the
+JSON events as far as needed — to the end of the file or an event budget — and keeps the distinct key paths
+(``response.items.item.owner_id``), the first scalar value of each shallow path and the top-level keys in
+order. HTML and CSV detectors still read the first bytes (``head``): those formats announce themselves there.
+"""
+
+from __future__ import annotations
+
+import lzma
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+HEAD_BYTES = 65536
+EVENT_BUDGET = 400_000  # ~a few MB of JSON; a top-level key later than that is not needed by any detector
+MAX_PATHS = 4000  # id-keyed maps would otherwise add a path per id
+VALUE_DEPTH = 5  # first scalar values are kept for paths this shallow (``response.items.item.type``)
+
+
+@dataclass
+class Peek:
+    """The structure of one file as detectors see it."""
+
+    name: str  # the file name, lower case
+    head: bytes = b""  # first bytes (decompressed), for HTML / CSV / text detectors
+    root: str | None = None  # "object" | "array" | "lines" (several JSON values) | None: not JSON
+    keys: list[str] = field(default_factory=list)  # top-level keys of the first JSON value, in order
+    paths: set[str] = field(default_factory=set)  # every distinct key path seen ("data.item.text")
+    values: dict[str, Any] = field(default_factory=dict)  # first scalar of each shallow path
+    complete: bool = False  # the whole file was scanned
+    error: str | None = None  # why the JSON scan stopped early (truncated, not JSON)
+
+    def has(self, *paths: str) -> bool:
+        """All these key paths occur in the file."""
+        return all(p in self.paths for p in paths)
+
+    def any(self, *paths: str) -> bool:
+        return any(p in self.paths for p in paths)
+
+    def value(self, path: str) -> Any:
+        return self.values.get(path)
+
+    def children(self, prefix: str = "") -> set[str]:
+        """The keys seen directly under a path ("" = top level, "data.item" = every item of ``data``)."""
+        if not prefix:
+            return {p for p in self.paths if "." not in p}
+        start = prefix + "."
+        return {p[len(start):] for p in self.paths if p.startswith(start) and "." not in p[len(start):]}
+
+    def object_bases(self, limit: int = 20) -> list[str]:
+        """Where the objects of a response sit: ``data`` items, the top level, and the objects under the first
+        top-level keys (id maps ``{"<id>": {...}}``, wrappers such as ``{"mentioned_media": {...}}``)."""
+        bases = ["data.item", ""]
+        for key in self.keys[:limit]:
+            if key != "data" and self.children(key):
+                bases.append(key)
+        return bases
+
+    @property
+    def is_json(self) -> bool:
+        return self.root is not None
+
+    def ends_with(self, *suffixes: str) -> bool:
+        return self.name.endswith(suffixes)
+
+
+def base_name(name: str) -> str:
+    """``posts.json.xz`` → ``posts.json``."""
+    lower = name.lower()
+    for ext in (".xz", ".gz"):
+        if lower.endswith(ext):
+            return lower[: -len(ext)]
+    return lower
+
+
+def open_stream(path: Path):
+    """A possibly compressed file opened for binary streaming reads."""
+    lower = path.name.lower()
+    if lower.endswith(".xz"):
+        return lzma.open(path, "rb")
+    if lower.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+_READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+
+
+def peek_file(path: Path, budget: int = EVENT_BUDGET) -> Peek:
+    """Scan a file's structure for detection. Never raises for bad content (the parser reports that)."""
+    peek = Peek(name=path.name.lower())
+    try:
+        with open_stream(path) as fh:
+            peek.head = fh.read(HEAD_BYTES)
+    except _READ_ERRORS as exc:
+        peek.error = f"cannot be read ({exc.__class__.__name__}: {exc})"
+        return peek
+    start = peek.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start not in (b"{", b"["):
+        return peek
+    _scan_json(path, peek, budget)
+    return peek
+
+
+def _scan_json(path: Path, peek: Peek, budget: int) -> None:
+    top_values = 0
+    seen_values = 0
+    try:
+        with open_stream(path) as fh:
+            for n, (prefix, event, value) in enumerate(ijson.parse(fh, multiple_values=True, use_float=True)):
+                if n >= budget:
+                    return
+                if prefix == "":
+                    if event in ("start_map", "start_array"):
+                        top_values += 1
+                        if top_values == 1:
+                            peek.root = "object" if event == "start_map" else "array"
+                        elif top_values == 2:
+                            peek.root = "lines"
+                    elif event == "map_key" and top_values == 1:
+                        peek.keys.append(value)
+                if event == "map_key":
+                    if len(peek.paths) < MAX_PATHS:
+                        peek.paths.add(f"{prefix}.{value}" if prefix else value)
+                elif event in ("string", "number", "boolean", "null") and prefix not in peek.values \
+                        and prefix.count(".") < VALUE_DEPTH and seen_values < MAX_PATHS:
+                    seen_values += 1
+                    peek.values[prefix] = value[:200] if isinstance(value, str) else value
+        peek.complete = True
+    except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
+        peek.error = f"is truncated or not valid JSON ({exc})"
+    except _READ_ERRORS as exc:
+        peek.error = f"is truncated or damaged ({exc.__class__.__name__}: {exc})"
+    except (ValueError, RecursionError, OverflowError) as exc:  # odd numbers, nesting: the parser reports it
+        peek.error = f"is not valid JSON ({exc})"
