@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from akimwatch.harvest.base import Collector, Listing, WatchedAccount
 from akimwatch.harvest.http import redact
+from akimwatch.store.runs import fail_abandoned_runs, run_owner
 from akimwatch.store.save import RecordSaver, dialect_insert, mark_deleted, now_utc
 from akimwatch.store.schema import accounts, comments, harvest_cursors, import_runs, posts
 
@@ -84,7 +85,7 @@ def harvest_account(engine: Engine, collector: Collector, account: WatchedAccoun
     with engine.begin() as conn:
         run_id = conn.execute(insert(import_runs).values(
             kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
-            format=collector.name, account_id=account.id, status="running", started_utc=now_utc()
+            format=collector.name, account_id=account.id, status="running", started_utc=now_utc(), **run_owner()
         )).inserted_primary_key[0]
         cursors = {} if full else load_cursors(conn, account.id)
     status, errors = "ok", None
@@ -100,7 +101,8 @@ def harvest_account(engine: Engine, collector: Collector, account: WatchedAccoun
                 if page.cursor is not None:
                     save_cursor(conn, account.id, page.stream, page.cursor)
                     cursors[page.stream] = page.cursor
-            for key in ("posts_new", "posts_updated", "comments_new", "comments_updated", "followers", "skipped"):
+            for key in ("posts_new", "posts_updated", "all_comments_new", "all_comments_updated", "followers",
+                        "skipped"):
                 totals[key] = totals.get(key, 0) + int(counts.get(key, 0))
             result.pages += 1
             if on_page:
@@ -149,6 +151,8 @@ def harvest_all(engine: Engine, accounts: list[WatchedAccount], *, since: dateti
     from concurrent.futures import ThreadPoolExecutor
 
     from akimwatch.harvest.collectors import make_collector
+
+    fail_abandoned_runs(engine)
 
     factory = factory or make_collector
     by_platform: dict[str, list[WatchedAccount]] = {}

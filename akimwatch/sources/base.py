@@ -10,20 +10,41 @@ A source module owns one platform's formats. For each export format it exposes a
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from akimwatch.models import Record, SkippedRecord
+from akimwatch.sources.limits import open_limited
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be printed and stored: bytes of a non-UTF-8 file name become ``\\xNN``."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def clean_text(value: str, limit: int = 200) -> str:
+    """A value quoted in an error message: one line, bounded."""
+    text = value.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class SourceError(Exception):
     """A file cannot be read as its format: says which file, where and which field."""
 
     def __init__(self, path: Path | str, location: str, field: str | None, reason: str, hint: str = ""):
-        self.path = str(path)
+        self.path = display_path(path)
         self.location = location
         self.field = field
         self.reason = reason
@@ -57,38 +78,37 @@ class Format:
     parse: Callable[[Path], Iterator[Record]]
 
 
-HEAD_BYTES = 65536
-
-
-def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
-    """The first bytes of a file (decompressed for .xz/.gz) for format detection."""
-    name = path.name.lower()
-    if name.endswith(".xz"):
-        import lzma
-
-        with lzma.open(path, "rb") as fh:
-            return fh.read(size)
-    if name.endswith(".gz"):
-        import gzip
-
-        with gzip.open(path, "rb") as fh:
-            return fh.read(size)
-    with open(path, "rb") as fh:
-        return fh.read(size)
-
-
 def open_binary(path: Path):
-    """Open a possibly compressed file for streaming reads."""
-    name = path.name.lower()
-    if name.endswith(".xz"):
-        import lzma
+    """Open a possibly compressed file for streaming reads, within the import's size/time budgets."""
+    return open_limited(path)
 
-        return lzma.open(path, "rb")
-    if name.endswith(".gz"):
-        import gzip
 
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+DEFAULT_LOCAL_ZONE = "Asia/Almaty"
+_LOCAL_ZONE: ContextVar[ZoneInfo | None] = ContextVar("akimwatch_local_zone", default=None)
+
+
+def local_zone(name: str) -> ZoneInfo:
+    """A time zone by IANA name (``Asia/Almaty``), or ValueError in words."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"--timezone '{name}' is not a known time zone (use an IANA name such as Asia/Almaty, "
+                         "Asia/Aqtobe or UTC)") from None
+
+
+@contextlib.contextmanager
+def local_times_in(zone: ZoneInfo) -> Iterator[ZoneInfo]:
+    """Within this block, exports that give only local times are read in ``zone``."""
+    token = _LOCAL_ZONE.set(zone)
+    try:
+        yield zone
+    finally:
+        _LOCAL_ZONE.reset(token)
+
+
+def current_local_zone() -> ZoneInfo:
+    """The zone assumed for local times without an offset (``--timezone``, default Asia/Almaty)."""
+    return _LOCAL_ZONE.get() or ZoneInfo(DEFAULT_LOCAL_ZONE)
 
 
 def parse_iso_utc(value: object, field: str) -> datetime:

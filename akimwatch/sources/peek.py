@@ -9,13 +9,13 @@ order. HTML and CSV detectors still read the first bytes (``head``): those forma
 
 from __future__ import annotations
 
-import lzma
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ijson
+
+from akimwatch.sources.limits import READ_ERRORS, LimitExceeded, open_limited
 
 HEAD_BYTES = 65536
 EVENT_BUDGET = 400_000  # ~a few MB of JSON; a top-level key later than that is not needed by any detector
@@ -80,18 +80,11 @@ def base_name(name: str) -> str:
 
 
 def open_stream(path: Path):
-    """A possibly compressed file opened for binary streaming reads."""
-    lower = path.name.lower()
-    if lower.endswith(".xz"):
-        return lzma.open(path, "rb")
-    if lower.endswith(".gz"):
-        import gzip
-
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+    """A possibly compressed file opened for binary streaming reads (within the import's budgets)."""
+    return open_limited(path)
 
 
-_READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+_READ_ERRORS = (*READ_ERRORS, LimitExceeded)
 
 
 def peek_file(path: Path, budget: int = EVENT_BUDGET) -> Peek:

@@ -19,7 +19,14 @@ import orjson
 from sqlalchemy import Boolean, Connection, DateTime, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    SkippedRecord,
+)
 from akimwatch.store.schema import (
     account_links,
     accounts,
@@ -274,7 +281,10 @@ class SaveCounts:
     official_replies: int = 0
     followers: int = 0
     mentions: int = 0
+    earlier_now_official: int = 0  # comments of earlier files that became official replies when their post came
+    approx_times: int = 0  # posts/comments whose time is local time read with an assumed zone
     skipped: list[dict[str, str]] = field(default_factory=list)
+    omitted: Counter[str] = field(default_factory=Counter)  # reason → items rightly left out (deleted, service)
     accounts_created: list[str] = field(default_factory=list)
 
     @property
@@ -282,22 +292,31 @@ class SaveCounts:
         return self.posts_new + self.posts_updated + self.posts_unchanged
 
     @property
-    def comments(self) -> int:
+    def all_comments(self) -> int:
+        """Citizen comments and official replies together."""
         return self.comments_new + self.comments_updated + self.comments_unchanged
+
+    @property
+    def comments(self) -> int:
+        """Citizen comments: the word «comments» never includes the officials' own replies (docs/formats.md)."""
+        return self.all_comments - self.official_replies
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "posts": self.posts, "posts_new": self.posts_new, "posts_updated": self.posts_updated,
-            "comments": self.comments, "comments_new": self.comments_new,
-            "comments_updated": self.comments_updated, "official_replies": self.official_replies,
+            "comments": self.comments, "official_replies": self.official_replies,
+            "all_comments": self.all_comments, "all_comments_new": self.comments_new,
+            "all_comments_updated": self.comments_updated,
             "followers": self.followers, "mentions": self.mentions, "skipped": len(self.skipped),
+            "earlier_now_official": self.earlier_now_official, "omitted": dict(self.omitted), "approx_times": self.approx_times,
             "accounts_created": list(self.accounts_created),
         }
 
 
 COMMENT_COLUMNS = ("platform", "platform_id", "post_platform_id", "post_id", "parent_platform_id",
                    "author_platform_id", "author_handle", "author_name", "is_official_reply", "text",
-                   "published_utc", "likes", "version", "first_seen_utc", "updated_utc", "import_run_id", "raw")
+                   "published_utc", "published_approx", "likes", "version", "first_seen_utc", "updated_utc",
+                   "import_run_id", "raw")
 
 
 class RecordSaver:
@@ -310,8 +329,9 @@ class RecordSaver:
         self.now = now_utc()
         self.resolver = AccountResolver(conn, forced_account_id=forced_account_id, strict=strict)
         self.counts = SaveCounts()
-        self._posts: dict[str, PostRecord] = {}
-        self._comments: dict[str, CommentRecord] = {}
+        # keyed by (platform, id): one generic file may hold the same id on two platforms
+        self._posts: dict[tuple[str, str], PostRecord] = {}
+        self._comments: dict[tuple[str, str], CommentRecord] = {}
         self._followers: list[FollowerRecord] = []
         self._identities: dict[str, Identities] | None = None
         self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
@@ -321,14 +341,18 @@ class RecordSaver:
     # -- intake ---------------------------------------------------------------------------
     def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord) -> None:
         if isinstance(record, CommentRecord):
-            self._comments[record.platform_id] = record
+            self._comments[(record.platform, record.platform_id)] = record
+            self.counts.approx_times += record.published_approx
             if len(self._comments) >= BATCH:
                 self._flush_posts()
                 self._flush_comments()
         elif isinstance(record, PostRecord):
-            self._posts[record.platform_id] = record
+            self._posts[(record.platform, record.platform_id)] = record
+            self.counts.approx_times += record.published_approx
             if len(self._posts) >= BATCH:
                 self._flush_posts()
+        elif isinstance(record, OmittedRecord):
+            self.counts.omitted[record.reason] += 1
         elif isinstance(record, FollowerRecord):
             self._followers.append(record)
         elif isinstance(record, SkippedRecord):
@@ -372,7 +396,8 @@ class RecordSaver:
             account_id = self.resolver.owner(rec.account, rec.location)
             values = {
                 "platform": rec.platform, "platform_id": rec.platform_id, "account_id": account_id,
-                "published_utc": rec.published_utc, "text": rec.text, "media_kind": rec.media_kind,
+                "published_utc": rec.published_utc, "published_approx": rec.published_approx, "text": rec.text,
+                "media_kind": rec.media_kind,
                 "url": rec.url, "is_repost": rec.is_repost, "repost_source_name": rec.repost_source_name,
                 "repost_source_url": rec.repost_source_url, "repost_source_domain": rec.repost_source_domain,
                 "likes": rec.likes, "comments_count": rec.comments_count, "views": rec.views,
@@ -482,7 +507,8 @@ class RecordSaver:
                     platform, rec.platform_id, rec.post_platform_id, post[0] if post else None,
                     rec.parent_platform_id, author.platform_id, author.handle, author.name,
                     int(official) if lite else official, rec.text,
-                    _sqlite_ts(rec.published_utc) if lite else rec.published_utc, rec.likes, 1, now, now,
+                    _sqlite_ts(rec.published_utc) if lite else rec.published_utc,
+                    int(rec.published_approx) if lite else rec.published_approx, rec.likes, 1, now, now,
                     self.run_id, dump_raw(rec.raw)))
                 self.counts.comments_new += 1
                 self.counts.official_replies += official
@@ -532,7 +558,7 @@ class RecordSaver:
         """
         linked = link_orphan_comments(self.conn, self._new_posts)
         if linked:
-            self.counts.official_replies += recompute_official_replies(self.conn, comment_ids=linked)
+            self.counts.earlier_now_official += recompute_official_replies(self.conn, comment_ids=linked)
 
 
 def link_orphan_comments(conn: Connection, new_posts: dict[str, list[str]]) -> list[int]:

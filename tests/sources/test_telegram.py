@@ -278,8 +278,8 @@ def test_channel_and_group_into_store(store, order):
     assert per_post == {"1500000001/2": 3, "1500000001/4": 1, "1500000001/6": 1, "1600000002/22": 1}
     again = [import_file(store, p) for p in files]
     assert all(r.ok for r in again)
-    assert sum(r.counts["posts_new"] + r.counts["comments_new"] + r.counts["posts_updated"]
-               + r.counts["comments_updated"] for r in again) == 0
+    assert sum(r.counts["posts_new"] + r.counts["all_comments_new"] + r.counts["posts_updated"]
+               + r.counts["all_comments_updated"] for r in again) == 0
     assert rows(store, posts) == 7 and rows(store, comments) == 6
 
 

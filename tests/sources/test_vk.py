@@ -114,7 +114,7 @@ def test_import_all_fixtures_official_reply_and_reimport(store):
                                                 FIX / "groups_getById_envelope.json")]
     assert all(r.ok for r in results), [r.error for r in results]
     # comments came before their posts: linked at the end of the wall.get file, official reply found then
-    assert results[2].counts["official_replies"] == 1
+    assert results[2].counts["earlier_now_official"] == 1 and results[2].counts["official_replies"] == 0
     rows = count_rows(store)
     assert (rows["posts"], rows["comments"], rows["official_replies"], rows["follower_snapshots"]) == (6, 4, 1, 1)
     with store.connect() as conn:
@@ -131,8 +131,8 @@ def test_import_all_fixtures_official_reply_and_reimport(store):
     for path in (COMMENTS, SIDECAR, WALL, FIX / "wall_get_bare.json", FIX / "groups_getById_envelope.json"):
         again = import_file(store, path)
         assert again.ok
-        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-                again.counts["comments_updated"]) == (0, 0, 0, 0)
+        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+                again.counts["all_comments_updated"]) == (0, 0, 0, 0)
     assert count_rows(store) == rows
 
 

@@ -147,13 +147,13 @@ def test_import_into_store_and_reimport_changes_nothing(store, name, posts_n, co
     first = import_file(store, path)
     assert first.ok, first.error
     c = first.counts
-    assert (c["posts_new"], c["comments_new"], c["official_replies"], c["skipped"], c["followers"]) == \
+    assert (c["posts_new"], c["all_comments_new"], c["official_replies"], c["skipped"], c["followers"]) == \
         (posts_n, comments_n, 0, skipped, followers)
     rows = count_rows(store)
     again = import_file(store, path)
     assert again.ok
-    assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-            again.counts["comments_updated"]) == (0, 0, 0, 0)
+    assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+            again.counts["all_comments_updated"]) == (0, 0, 0, 0)
     assert count_rows(store) == rows
 
 
@@ -162,7 +162,7 @@ def test_flat_after_noflat_adds_nothing(store):
     rows = count_rows(store)
     result = import_file(store, require_sample(FOLDER, "flat.jsonl"))
     assert result.ok
-    assert (result.counts["posts_new"], result.counts["posts_updated"], result.counts["comments_new"]) == (0, 0, 0)
+    assert (result.counts["posts_new"], result.counts["posts_updated"], result.counts["all_comments_new"]) == (0, 0, 0)
     assert count_rows(store) == rows
 
 
@@ -171,7 +171,7 @@ def test_edited_tweet_keeps_one_post_with_history_and_links_the_reply(store):
     after = import_file(store, require_sample(FOLDER, "edited_after.jsonl"))
     assert after.ok and after.counts["posts_updated"] == 1 and after.counts["posts_new"] == 0
     reply = import_file(store, require_sample(FOLDER, "quoted_edit.jsonl"))
-    assert reply.ok and reply.counts["comments_new"] == 1
+    assert reply.ok and reply.counts["all_comments_new"] == 1
     with store.connect() as conn:
         post = conn.execute(select(posts).where(posts.c.platform == "x")).one()
         assert (post.platform_id, post.version, post.text) == ("1576994746135764992", 2,
@@ -250,7 +250,7 @@ def test_self_reply_is_an_official_reply(store, tmp_path):
     assert detect_format(path).id == "x_api_v2"
     result = import_file(store, path)
     assert result.ok, result.error
-    assert (result.counts["posts"], result.counts["comments"], result.counts["official_replies"]) == (1, 2, 1)
+    assert (result.counts["posts"], result.counts["comments"], result.counts["official_replies"]) == (1, 1, 1)
     post = next(r for r in parse(path) if isinstance(r, PostRecord))
     assert (post.views, post.shares, post.likes, post.comments_count) == (300, 2, 5, 2)
     assert post.location == "record 1"

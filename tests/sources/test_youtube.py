@@ -116,7 +116,7 @@ def test_import_everything_official_reply_and_reimport(store):
              "playlist_items_page2.json", "search_list.json", "channels_envelope.json", "channels_bare.json"]
     results = {name: import_file(store, FIX / name) for name in order}
     assert all(r.ok for r in results.values()), [r.error for r in results.values()]
-    assert results["videos_list.json"].counts["official_replies"] == 1
+    assert results["videos_list.json"].counts["earlier_now_official"] == 1
     rows = count_rows(store)
     assert (rows["posts"], rows["comments"], rows["official_replies"], rows["follower_snapshots"]) == (5, 4, 1, 1)
     with store.connect() as conn:
@@ -127,8 +127,8 @@ def test_import_everything_official_reply_and_reimport(store):
     for name in order:
         again = import_file(store, FIX / name)
         assert again.ok
-        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-                again.counts["comments_updated"]) == (0, 0, 0, 0), name
+        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+                again.counts["all_comments_updated"]) == (0, 0, 0, 0), name
     assert count_rows(store) == rows
 
 
