@@ -33,6 +33,8 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    clean_text,
+    current_local_zone,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
@@ -162,11 +164,25 @@ def _poll_text(msg: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _message_time(msg: dict[str, Any]) -> datetime:
+def _message_time(msg: dict[str, Any]) -> tuple[datetime, bool]:
+    """(UTC time, approximate?). Exports from Telegram Desktop 2.6+ carry ``date_unixtime`` (exact); older ones
+    only ``date``, the exporting computer's local time without a zone: read in ``--timezone`` (default
+    Asia/Almaty) and marked approximate — the computer may have been in another zone, and DST is guessed."""
     if msg.get("date_unixtime") not in (None, ""):
-        return parse_unix_utc(msg["date_unixtime"], "date_unixtime")
-    raise RecordError("date_unixtime", "is missing (only exports from Telegram Desktop 2.6+ carry UTC times; "
-                                       "'date' is local time without a zone — re-export with a current version)")
+        return parse_unix_utc(msg["date_unixtime"], "date_unixtime"), False
+    local = msg.get("date")
+    if not isinstance(local, str) or not local:
+        raise RecordError("date_unixtime", "is missing, and so is 'date'")
+    try:
+        naive = datetime.fromisoformat(local)
+    except ValueError:
+        raise RecordError("date", f"is not a local time like 2019-06-20T10:00:00 ({clean_text(local)!r})") from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC), False
+    try:
+        return naive.replace(tzinfo=current_local_zone()).astimezone(UTC), True
+    except (OverflowError, ValueError):
+        raise RecordError("date", f"is out of range ({clean_text(local)!r})") from None
 
 
 def _message_id(msg: dict[str, Any]) -> int:
@@ -187,7 +203,7 @@ def map_export_post(msg: dict[str, Any], chat_id: str, account: AccountRef, *, l
                     chat_handle: str | None = None) -> PostRecord:
     """One ``"type": "message"`` of a channel export (or a channel post's copy) → PostRecord (pure)."""
     mid = _message_id(msg)
-    published = _message_time(msg)
+    published, approx = _message_time(msg)
     text = _message_text(msg)
     forwarded = msg.get("forwarded_from")
     is_repost = "forwarded_from" in msg or "forwarded_from_id" in msg
@@ -200,7 +216,8 @@ def map_export_post(msg: dict[str, Any], chat_id: str, account: AccountRef, *, l
         media_kind=export_media_kind(msg), url=url, is_repost=is_repost,
         repost_source_name=str(forwarded) if is_repost and forwarded else None,
         repost_source_url=source_url, repost_source_domain=url_domain(source_url),
-        likes=_reaction_total(msg), mentions=_entity_mentions(msg), raw=msg, location=location)
+        likes=_reaction_total(msg), mentions=_entity_mentions(msg), raw=msg, location=location,
+        published_approx=approx)
 
 
 def map_export_comment(msg: dict[str, Any], group_id: str, post_platform_id: str, *,
@@ -217,11 +234,12 @@ def map_export_comment(msg: dict[str, Any], group_id: str, post_platform_id: str
         raise RecordError("from_id", f"is missing or not a Telegram peer id ({msg.get('from_id')!r})")
     official = True if channel_id is not None and author_id == channel_id and str(
         msg.get("from_id", "")).startswith("channel") else None
+    published, approx = _message_time(msg)
     return CommentRecord(
         platform=PLATFORM, platform_id=f"{group_id}/{mid}", post_platform_id=post_platform_id,
         author=AccountRef(PLATFORM, platform_id=author_id, name=msg.get("from") or None),
-        published_utc=_message_time(msg), text=_message_text(msg), parent_platform_id=parent_platform_id,
-        likes=_reaction_total(msg), is_official_reply=official, raw=msg, location=location)
+        published_utc=published, text=_message_text(msg), parent_platform_id=parent_platform_id,
+        likes=_reaction_total(msg), is_official_reply=official, raw=msg, location=location, published_approx=approx)
 
 
 def is_channel_copy(msg: dict[str, Any], group_id: str) -> str | None:

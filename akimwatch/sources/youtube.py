@@ -20,7 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    Record,
+    SkippedRecord,
+)
 from akimwatch.sources.base import (
     Format,
     RecordError,
@@ -102,6 +110,15 @@ def map_video(item: dict[str, Any], location: str) -> PostRecord:
         raw=item, location=location)
 
 
+def _replies(thread: dict[str, Any]) -> list[Any]:
+    holder = thread.get("replies")
+    replies = holder.get("comments") if isinstance(holder, dict) else None
+    return replies if isinstance(replies, list) else []
+
+
+CHANNEL_COMMENT = "channel comment (on the channel, not under a video)"
+
+
 def map_comment(comment: dict[str, Any], location: str, video_id: str | None = None,
                 parent_id: str | None = None) -> CommentRecord:
     """A ``youtube#comment`` (top level or reply) → a comment (pure).
@@ -112,14 +129,15 @@ def map_comment(comment: dict[str, Any], location: str, video_id: str | None = N
         raise RecordError("id", "is missing")
     snippet = _snippet(comment)
     video = snippet.get("videoId") or video_id
-    if not video:
+    if not video and not snippet.get("parentId"):
         raise RecordError("snippet.videoId", "is missing (a channel comment, or a comments.list page saved "
                           "without an envelope giving params.videoId)")
     author_channel = snippet.get("authorChannelId")
     author_id = author_channel.get("value") if isinstance(author_channel, dict) else author_channel
     display = snippet.get("authorDisplayName") or None
+    # a reply from a comments.list page names only its thread (parentId): the store finds the video through it
     return CommentRecord(
-        platform=PLATFORM, platform_id=comment["id"], post_platform_id=video,
+        platform=PLATFORM, platform_id=comment["id"], post_platform_id=video or "",
         parent_platform_id=snippet.get("parentId") or parent_id,
         author=AccountRef(PLATFORM, platform_id=author_id or None,
                           handle=display if display and display.startswith("@") else None, name=display),
@@ -187,10 +205,14 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                 top = snippet.get("topLevelComment")
                 if not isinstance(top, dict):
                     raise RecordError("snippet.topLevelComment", "is missing")
-                video = snippet.get("videoId") or params.get("videoId")
+                video = snippet.get("videoId") or params.get("videoId") or _snippet(top).get("videoId")
+                if not video and snippet.get("channelId"):
+                    # a comment on the channel itself (the old Discussion tab), under no video
+                    for _ in range(1 + len(_replies(item))):
+                        yield OmittedRecord(location, CHANNEL_COMMENT)
+                    continue
                 yield map_comment(top, location, video)
-                replies = (item.get("replies") or {}).get("comments") or []
-                for m, reply in enumerate(replies, start=1):
+                for m, reply in enumerate(_replies(item), start=1):
                     rloc = f"{location}, reply {m}"
                     try:
                         yield map_comment(reply, rloc, video, top.get("id"))

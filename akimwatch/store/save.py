@@ -482,7 +482,33 @@ class RecordSaver:
         for platform, recs in by_platform.items():
             self._save_comments(platform, recs)
 
+    def _resolve_thread_posts(self, platform: str, recs: list[CommentRecord]) -> list[CommentRecord]:
+        """Replies that name only their parent comment (YouTube ``comments.list`` pages) take the parent's post,
+        from this batch or the store; a reply whose thread is nowhere is skipped with the reason."""
+        known = {r.platform_id: r.post_platform_id for r in recs if r.post_platform_id}
+        wanted = list({r.parent_platform_id for r in recs if not r.post_platform_id and r.parent_platform_id
+                       and r.parent_platform_id not in known})
+        for start in range(0, len(wanted), 900):
+            for row in self.conn.execute(select(comments.c.platform_id, comments.c.post_platform_id).where(
+                    comments.c.platform == platform, comments.c.platform_id.in_(wanted[start:start + 900]))):
+                known[row.platform_id] = row.post_platform_id
+        kept = []
+        for rec in recs:
+            if not rec.post_platform_id:
+                post = known.get(rec.parent_platform_id or "")
+                if post is None:
+                    self.counts.skipped.append({
+                        "location": rec.location, "field": "parentId",
+                        "reason": f"names a thread ({rec.parent_platform_id}) that is not in the store: import "
+                                  "the video's comment threads first, then this page again"})
+                    continue
+                rec.post_platform_id = post
+            kept.append(rec)
+        return kept
+
     def _save_comments(self, platform: str, recs: list[CommentRecord]) -> None:
+        if any(not r.post_platform_id for r in recs):
+            recs = self._resolve_thread_posts(platform, recs)
         self._post_of(platform, {r.post_platform_id for r in recs})
         ids = [r.platform_id for r in recs]
         existing = {}

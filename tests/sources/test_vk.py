@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from akimwatch.ingest import import_file
-from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
+from akimwatch.models import CommentRecord, FollowerRecord, OmittedRecord, PostRecord
 from akimwatch.sources import detect_format
 from akimwatch.sources.base import SourceError
 from akimwatch.sources.peek import peek_file
@@ -76,7 +76,10 @@ def test_bare_wall_get_from_a_personal_wall():
 
 
 def test_comments_threads_parents_and_deleted():
-    recs = list(parse(COMMENTS))
+    parsed = list(parse(COMMENTS))
+    assert [(r.location, r.reason) for r in parsed if isinstance(r, OmittedRecord)] == [
+        ("record 3", "deleted comment (VK keeps only its id)")]
+    recs = [r for r in parsed if not isinstance(r, OmittedRecord)]
     assert all(isinstance(r, CommentRecord) for r in recs)
     by_id = {r.platform_id: r for r in recs}
     assert sorted(by_id) == ["-100001_11", "-100001_12", "-100001_13", "-100001_14"]  # 15 is deleted
@@ -93,8 +96,9 @@ def test_bare_comments_take_the_post_from_the_file_name(tmp_path):
     assert (rec.platform_id, rec.post_platform_id) == ("-100001_21", "-100001_2")
     anonymous = tmp_path / "comments.json"
     anonymous.write_bytes(SIDECAR.read_bytes())
-    (skipped,) = parse(anonymous)
-    assert isinstance(skipped, SkippedRecord) and skipped.field == "post_id" and "wall.getComments_" in skipped.reason
+    with pytest.raises(SourceError) as err:
+        list(parse(anonymous))
+    assert err.value.field == "post_id" and "wall.getComments_<owner_id>_<post_id>.json" in str(err.value)
 
 
 def test_group_members_need_fetched_at(tmp_path):
@@ -168,3 +172,41 @@ def test_api_error_and_jsonl_of_envelopes(tmp_path):
     recs = list(parse(lines))
     assert sum(isinstance(r, PostRecord) for r in recs) == 5 and sum(isinstance(r, CommentRecord) for r in recs) == 4
     assert recs[0].location == "line 1, record 1"
+
+
+def test_deleted_comments_are_left_out_and_counted(store):
+    res = import_file(store, FIX / "wall_getComments_deleted_bare.json")
+    assert res.ok, res.error
+    c = res.counts
+    assert (c["comments"], c["all_comments"], c["skipped"], c["omitted"]) == (
+        2, 2, 0, {"deleted comment (VK keeps only its id)": 1})
+
+
+def test_older_comment_shapes_take_the_post_from_the_file_name_and_keep_line_breaks():
+    four = list(parse(FIX / "wall.getComments_-100001_4.json"))
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id) for r in four] == [
+        ("-100001_41", "-100001_4", None), ("-100001_42", "-100001_4", "-100001_41")]
+    assert four[0].text == "Спасибо за ремонт!\nОчень ждали."
+    five = list(parse(FIX / "wall.getComments_-100001_5.json"))
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id, r.author.platform_id) for r in five] == [
+        ("-100001_51", "-100001_5", None, "303"), ("-100001_52", "-100001_5", "-100001_51", "-100001")]
+    assert five[0].text == 'Когда "Ремонт"?\nУже май.'
+
+
+def test_older_comments_without_their_post_fail_with_the_hint(tmp_path, sqlite_store):
+    nameless = tmp_path / "comments.json"
+    nameless.write_bytes((FIX / "wall.getComments_-100001_4.json").read_bytes())
+    res = import_file(sqlite_store, nameless)
+    assert not res.ok and res.error == (
+        f"{nameless}, record 1: field 'post_id' is unknown: these are comments (wall.getComments) without the post "
+        "they belong to; save the response in an envelope with params owner_id/post_id, or name the file "
+        "wall.getComments_<owner_id>_<post_id>.json")
+
+
+def test_wall_get_by_id_bare_and_extended():
+    bare = list(parse(FIX / "wall_getById_bare.json"))
+    assert [(r.platform_id, r.media_kind, r.views) for r in bare] == [("-100001_6", "text", 800),
+                                                                      ("-100001_7", "photo", None)]
+    (ext,) = parse(FIX / "wall_getById_extended.json")
+    assert ext.account.handle == "primersk_akimat" and ext.mentions[0].platform_id == "303"
+    assert ext.comments_closed is False

@@ -97,9 +97,9 @@ def test_comments_list_takes_the_video_from_the_envelope(tmp_path):
         ("UgxThread1.R1", "vid00000001", "UgxThread1"), ("UgxThread1.R3", "vid00000001", "UgxThread1")]
     bare = tmp_path / "comments.json"
     bare.write_bytes(orjson.dumps(orjson.loads((FIX / "comments_list_envelope.json").read_bytes())["response"]))
-    skipped = list(parse(bare))
-    assert {(s.location, s.field) for s in skipped} == {("record 1", "snippet.videoId"),
-                                                        ("record 2", "snippet.videoId")}
+    pending = list(parse(bare))  # replies without their video: the store links them through the thread
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id) for r in pending] == [
+        ("UgxThread1.R1", "", "UgxThread1"), ("UgxThread1.R3", "", "UgxThread1")]
 
 
 def test_channel_subscribers_only_with_fetched_at():
@@ -164,3 +164,23 @@ def test_jsonl_of_pages_and_api_error(tmp_path):
     err.write_bytes(b'{"error": {"code": 403, "message": "The request cannot be completed: quota exceeded."}}\n')
     (skipped,) = parse(err)
     assert skipped.field == "error" and "quota" in skipped.reason
+
+
+def test_a_bare_replies_page_is_linked_through_its_thread(store):
+    alone = import_file(store, FIX / "comments_list_page_bare.json")
+    assert alone.ok and alone.counts["all_comments"] == 0
+    assert [s["field"] for s in alone.skipped] == ["parentId", "parentId"]
+    assert "import the video's comment threads first" in alone.skipped[0]["reason"]
+    assert import_file(store, FIX / "videos_list.json").ok and import_file(store, FIX / "comment_threads.json").ok
+    res = import_file(store, FIX / "comments_list_page_bare.json")
+    assert res.ok and (res.counts["comments"], res.counts["official_replies"], res.counts["skipped"]) == (1, 1, 0)
+    with store.connect() as conn:
+        linked = conn.execute(select(comments.c.platform_id, comments.c.post_platform_id, comments.c.post_id)
+                              .where(comments.c.platform_id.in_(["UgxThread1.R4", "UgxThread1.R5"]))).all()
+    assert len(linked) == 2 and all(r.post_platform_id == "vid00000001" and r.post_id for r in linked)
+
+
+def test_channel_level_threads_are_left_out_and_counted(store):
+    res = import_file(store, FIX / "comment_threads_channel.json")
+    assert res.ok and res.counts["all_comments"] == 0 and res.counts["skipped"] == 0
+    assert res.counts["omitted"] == {"channel comment (on the channel, not under a video)": 3}
