@@ -28,7 +28,15 @@ from urllib.parse import urljoin
 import ijson
 import orjson
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    Record,
+    SkippedRecord,
+)
 from akimwatch.sources.base import (
     Format,
     RecordError,
@@ -683,7 +691,18 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
     ``taken_utc`` dates the follower count when the page itself does not say when it was rendered.
     """
     tree = _html_parser()(html)
-    messages = [m for m in tree.css(".tgme_widget_message") if "service_message" not in _classes(m)]
+    omitted: list[Record] = []
+    messages = []
+    for m in tree.css(".tgme_widget_message"):
+        if _is_service(m):
+            omitted.append(OmittedRecord(f"message {m.attributes.get('data-post') or '?'}", SERVICE_MESSAGE))
+        else:
+            messages.append(m)
+    if not messages and tree.css_first(".tgme_widget_message_error") is not None:
+        # a single-post embed (t.me/<channel>/<id>?embed=1) of a deleted or never-existing post
+        error = html_text(tree.css_first(".tgme_widget_message_error")) or "Post not found"
+        return PreviewPage([OmittedRecord("page", f"embed page without a post («{clean_text(error, 60)}»)")],
+                           None, None, None, None)
     ids_by_handle: dict[str, str] = {}
     rendered: datetime | None = None
     for m in messages:
@@ -694,7 +713,7 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
         if isinstance(view.get("t"), int):
             when = datetime.fromtimestamp(view["t"], tz=UTC)
             rendered = when if rendered is None or when > rendered else rendered
-    records: list[Record] = []
+    records: list[Record] = list(omitted)
     min_id: int | None = None
     for n, message in enumerate(messages, start=1):
         location = f"message {n}"
@@ -718,6 +737,16 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
         page_handle = first.account.handle if first else None
     return PreviewPage(records, min_id, page_handle, page_id or ids_by_handle.get((page_handle or "").lower()),
                        rendered)
+
+
+SERVICE_MESSAGE = "service message (channel created, title or photo changed, pinned…): not a post"
+
+
+def _is_service(message) -> bool:
+    """t.me/s pages mark service messages with a ``service_message`` class; single-post embeds put a
+    ``tgme_widget_message_service`` element inside the message."""
+    return "service_message" in _classes(message) or message.css_first(
+        ".tgme_widget_message_service, .tgme_widget_message_service_message") is not None
 
 
 def map_preview_html(html: str, base_url: str | None = None, taken_utc: datetime | None = None) -> list[Record]:

@@ -160,6 +160,7 @@ def test_truncated_export_fails_and_commits_nothing(store, tmp_path):
 def _broken_channel(tmp_path: Path) -> Path:
     data = orjson.loads(CHANNEL_FIXTURE.read_bytes())
     del data["messages"][2]["date_unixtime"]  # record 3 = message id 3
+    del data["messages"][2]["date"]  # (a local date alone would be read as an approximate time)
     path = tmp_path / "result.json"
     path.write_bytes(orjson.dumps(data))
     return path
@@ -415,3 +416,64 @@ def test_preview_reactions_and_handle_key():
     assert post.likes == 1235 and post.views is None
     assert post.platform_id == "akimat_test/15"  # no numeric id on the page: the handle, lower-cased
     assert post.account.handle == "Akimat_Test" and post.account.platform_id is None
+
+
+OLD_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "telegram" / "old_export_2_5"
+
+
+def test_exports_before_2_6_read_local_time_in_the_given_zone_and_say_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from akimwatch.cli import app
+    from akimwatch.store.engine import open_store
+    from akimwatch.store.schema import posts
+
+    db = tmp_path / "s.db"
+    res = CliRunner().invoke(app, ["import", str(OLD_EXPORT), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "2 times were local times without a zone, read as Asia/Almaty (--timezone) and marked approximate" \
+        in res.output
+    with open_store(db).connect() as conn:
+        rows = conn.execute(select(posts.c.platform_id, posts.c.published_utc, posts.c.published_approx)
+                            .order_by(posts.c.platform_id)).all()
+    # Almaty was UTC+6 in 2019
+    assert [(r.platform_id, r.published_utc.replace(tzinfo=None).isoformat(), r.published_approx) for r in rows] == [
+        ("1122334455/2", "2019-06-20T04:00:00", True), ("1122334455/3", "2019-06-21T12:30:00", True)]
+    aqtobe = CliRunner().invoke(app, ["import", str(OLD_EXPORT / "result.json"), "--timezone", "Asia/Aqtobe",
+                                      "--db", str(tmp_path / "a.db")])
+    assert aqtobe.exit_code == 0 and "read as Asia/Aqtobe" in aqtobe.output
+    with open_store(tmp_path / "a.db").connect() as conn:
+        first = conn.execute(select(posts.c.published_utc).order_by(posts.c.platform_id)).scalars().first()
+    assert first.replace(tzinfo=None).isoformat() == "2019-06-20T05:00:00"
+    bad = CliRunner().invoke(app, ["import", str(OLD_EXPORT), "--timezone", "Mars/Olympus", "--db", str(db)])
+    assert bad.exit_code == 2 and "--timezone 'Mars/Olympus' is not a known time zone" in bad.output
+
+
+def test_exact_exports_are_not_marked_approximate(sqlite_store):
+    from akimwatch.store.schema import posts
+
+    res = import_file(sqlite_store, desktop_sample())
+    assert res.ok and res.counts["approx_times"] == 0
+    with sqlite_store.connect() as conn:
+        assert not conn.execute(select(posts.c.id).where(posts.c.published_approx.is_(True)).limit(1)).first()
+
+
+EMBED = Path(__file__).resolve().parents[1] / "fixtures" / "telegram" / "embed"
+
+
+def test_embed_pages_post_service_message_and_post_not_found(store):
+    from akimwatch.models import OmittedRecord
+
+    results = [import_file(store, EMBED / name) for name in
+               ("akimat_primer_120.html", "akimat_primer_1.html", "akimat_primer_999.html")]
+    assert all(r.ok and r.format == "telegram_preview" for r in results), [r.error for r in results]
+    assert [r.counts["posts"] for r in results] == [1, 0, 0]
+    assert results[1].counts["omitted"] == {
+        "service message (channel created, title or photo changed, pinned…): not a post": 1}
+    assert results[2].counts["omitted"] == {"embed page without a post («Post not found»)": 1}
+    with store.connect() as conn:
+        row = conn.execute(select(posts.c.platform_id, posts.c.text, posts.c.views)).one()
+    assert row.platform_id == "1975000001/120" and row.views == 1200
+    assert row.text == "Приём граждан переносится на понедельник.\nПодробности — на сайте."
+    assert not any(isinstance(r, PostRecord) for r in parse_preview(EMBED / "akimat_primer_1.html"))
+    assert all(isinstance(r, OmittedRecord) for r in parse_preview(EMBED / "akimat_primer_999.html"))

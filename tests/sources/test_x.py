@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 import pytest
@@ -267,3 +268,11 @@ def test_truncated_single_json_response_is_a_source_error(tmp_path):
     path.write_bytes(orjson.dumps(_built_page(), option=orjson.OPT_INDENT_2)[:300])
     with pytest.raises(SourceError, match="truncated"):
         list(parse(path))
+
+
+def test_a_search_all_page_imports_as_x(store):
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "x" / "search_all_page.json"
+    assert detect_format(path).id == "x_api_v2"
+    res = import_file(store, path)
+    assert res.ok, res.error
+    assert (res.counts["posts"], res.counts["comments"], res.counts["official_replies"]) == (1, 1, 0)
