@@ -30,7 +30,7 @@ from akimwatch.sources.limits import (
     file_budget,
 )
 from akimwatch.store.runs import fail_abandoned_runs, run_owner
-from akimwatch.store.save import RecordSaver, UnknownAccountError, now_utc
+from akimwatch.store.save import BadRecord, RecordSaver, UnknownAccountError, now_utc
 from akimwatch.store.schema import accounts, import_runs
 
 log = logging.getLogger("akimwatch.import")
@@ -175,9 +175,15 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
                 saver = RecordSaver(conn, run_id=run_id, forced_account_id=account_id, strict=strict)
                 for n, record in enumerate(fmt.parse(path), start=1):
                     if isinstance(record, SkippedRecord) and not skip_bad:
-                        raise SourceError(path, record.location, record.field, record.reason,
-                                          "fix the record or run with --skip-bad")
-                    saver.add(record)
+                        raise SourceError(path, record.location, record.field if record.field not in ("-", "") else None,
+                                          record.reason, "fix the record or run with --skip-bad")
+                    try:
+                        saver.add(record)
+                    except BadRecord as bad:
+                        if not skip_bad:
+                            raise SourceError(path, bad.location, bad.field, bad.reason,
+                                              "fix the record or run with --skip-bad") from None
+                        saver.add(SkippedRecord(bad.location, bad.field, bad.reason))
                     if n % 1000 == 0:
                         check_time()
                         if on_record:
@@ -189,6 +195,9 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
             raise SourceError(path, "", None, describe_read_error(exc)) from None
         except RecursionError:
             raise SourceError(path, "", None, "is nested too deeply to read") from None
+        except UnicodeDecodeError as exc:
+            raise SourceError(path, "", None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                              "save the file as UTF-8") from None
         result.ok = True
         result.counts = counts.as_dict()
         result.skipped = counts.skipped
@@ -210,8 +219,8 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
     except Exception as exc:  # noqa: BLE001 - a bug must not end the whole folder with a traceback
         log.debug("unexpected error importing %s", shown, exc_info=True)
         first = str(exc).splitlines()[0][:300] if str(exc) else ""
-        result.error = (f"{shown}: could not be imported: unexpected {exc.__class__.__name__}"
-                        f"{': ' + first if first else ''} (a bug in akimwatch: please report it with the file)")
+        result.error = (f"{shown}: could not be imported: internal error ({exc.__class__.__name__}"
+                        f"{': ' + first if first else ''}); a bug in akimwatch: please report it with the file")
         status, errors = "failed", [{"error": result.error}]
     _finish_run(engine, run_id, status, fmt, result.counts, errors)
     for warning in result.warnings:

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from akimwatch.models import Record, SkippedRecord
-from akimwatch.sources.limits import open_limited
+from akimwatch.sources.limits import current_limits, open_limited
 
 
 def display_path(path: Path | str) -> str:
@@ -29,9 +29,11 @@ def display_path(path: Path | str) -> str:
     text = str(path)
     try:
         text.encode("utf-8")
-        return text
     except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", "backslashreplace")
+        text = os.fsencode(text).decode("utf-8", "backslashreplace")
+    if any(c < " " for c in text):  # a newline or tab in a file name must not break a one-line message
+        text = "".join(c if c >= " " else f"\\x{ord(c):02x}" for c in text)
+    return text
 
 
 def clean_text(value: str, limit: int = 200) -> str:
@@ -46,11 +48,11 @@ class SourceError(Exception):
     def __init__(self, path: Path | str, location: str, field: str | None, reason: str, hint: str = ""):
         self.path = display_path(path)
         self.location = location
-        self.field = field
-        self.reason = reason
+        self.field = clean_text(field, 120) if field else field
+        self.reason = clean_text(" ".join(reason.split()), 600)  # one line, whatever a parser said
         self.hint = hint
         where = f"{self.path}, {location}" if location else self.path
-        what = f"field '{field}' {reason}" if field else reason
+        what = f"field '{self.field}' {self.reason}" if field else self.reason
         super().__init__(f"{where}: {what}" + (f"; {hint}" if hint else ""))
 
 
@@ -114,13 +116,13 @@ def current_local_zone() -> ZoneInfo:
 def parse_iso_utc(value: object, field: str) -> datetime:
     """Parse an ISO-8601 / Graph-API style timestamp into aware UTC, or raise RecordError."""
     if not isinstance(value, str) or not value:
-        raise RecordError(field, f"is not a timestamp ({value!r})")
+        raise RecordError(field, f"is not a timestamp ({clean_text(repr(value), 60)})")
     text = value.strip()
     if len(text) == 25 and text[19] == "+" and text.endswith("+00:00"):  # the common case, fast
         try:
             return datetime.fromisoformat(text)
         except ValueError:
-            raise RecordError(field, f"is not a timestamp ({value!r})") from None
+            raise RecordError(field, f"is not a timestamp ({clean_text(value, 60)!r})") from None
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     # Graph API: 2021-08-10T18:45:03+0000
@@ -128,34 +130,85 @@ def parse_iso_utc(value: object, field: str) -> datetime:
         text = text[:-2] + ":" + text[-2:]
     try:
         dt = datetime.fromisoformat(text)
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     except ValueError:
-        raise RecordError(field, f"is not a timestamp ({value!r})") from None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        raise RecordError(field, f"is not a timestamp ({clean_text(value, 60)!r})") from None
+    except OverflowError:
+        raise RecordError(field, f"is out of range ({clean_text(value, 60)!r})") from None
 
 
 def parse_unix_utc(value: object, field: str) -> datetime:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise RecordError(field, f"is not a unix timestamp ({clean_text(repr(value), 60)})")
     try:
-        return datetime.fromtimestamp(int(value), tz=UTC)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        raise RecordError(field, f"is not a unix timestamp ({value!r})") from None
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RecordError(field, f"is not a unix timestamp ({clean_text(repr(value), 60)})") from None
 
 
 def as_int(value: object) -> int | None:
-    """A count that may be missing or a numeric string; missing stays None."""
-    if value is None or value == "":
+    """A count that may be missing or a numeric string; missing stays None (and so does a float that is not a
+    number, or a string too long to be a count)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, str) and len(value) > 40:
         return None
     try:
         return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """A JSON object where one is expected, or an empty one (a list or a string there holds nothing usable)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON array where one is expected, or an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: Any) -> str | None:
+    """Text where text is expected; anything else (an object, a list, a number) is no text — never its repr."""
+    return value if isinstance(value, str) and value else None
+
+
+def as_id(value: Any) -> str | None:
+    """An id given as a string or a number; objects, lists and booleans are no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
+def load_json(body: bytes | str) -> Any:
+    """A whole JSON document. orjson first (fast); integers beyond 64 bits are valid JSON that orjson refuses,
+    so such a document is read again with the standard library. Raises ``orjson.JSONDecodeError``."""
+    import orjson
+
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "integer" not in str(exc).lower() and "number" not in str(exc).lower():
+            raise
+        import json
+
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            raise exc from None
 
 
 def url_domain(url: str | None) -> str | None:
-    if not url:
+    """The host of a link without ``www.``; None for anything that is not a usable link."""
+    if not url or not isinstance(url, str):
         return None
     from urllib.parse import urlsplit
 
-    host = urlsplit(url if "://" in url else f"https://{url}").hostname
+    try:
+        host = urlsplit(url if "://" in url else f"https://{url}").hostname
+    except ValueError:  # brackets or a port that is not a number
+        return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
@@ -169,13 +222,25 @@ def iter_json_lines(path: Path) -> Iterator[tuple[str, bytes, Any] | SkippedReco
     """
     import orjson
 
+    max_line = current_limits().max_line
     with open_binary(path) as fh:
-        for line_no, line in enumerate(fh, start=1):
+        line_no = 0
+        while True:
+            line = fh.readline(max_line + 1)
+            if not line:
+                break
+            line_no += 1
+            location = f"line {line_no}"
+            if len(line) > max_line and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # pass over the rest of the over-long line
+                    line = fh.readline(1 << 20)
+                yield SkippedRecord(location, "-", f"is longer than {max_line // 2**20} MB (limit "
+                                    "AKIMWATCH_IMPORT_MAX_LINE_MB)")
+                continue
             if not line.strip():
                 continue
-            location = f"line {line_no}"
             try:
-                yield location, line.rstrip(b"\r\n"), orjson.loads(line)
+                yield location, line.rstrip(b"\r\n"), load_json(line)
             except orjson.JSONDecodeError as exc:
                 yield SkippedRecord(location, "-", f"is not valid JSON, perhaps cut off ({exc})")
 
@@ -190,7 +255,7 @@ def read_json_file(path: Path, head: bytes = b"") -> Any:
     with open_binary(path) as fh:
         body = head + fh.read()
     try:
-        return orjson.loads(body)
+        return load_json(body)
     except orjson.JSONDecodeError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
 

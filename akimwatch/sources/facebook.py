@@ -69,7 +69,11 @@ def _external(url: Any) -> str | None:
     """The real target of a link: unwraps l.facebook.com/l.php?u=..."""
     if not isinstance(url, str) or not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - validates brackets and port
+    except ValueError:
+        return None
     if parts.hostname and parts.hostname.endswith("facebook.com") and parts.path == "/l.php":
         target = parse_qs(parts.query).get("u")
         if target:
@@ -160,7 +164,10 @@ def permalink_ids(url: Any) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     m = PERMALINK_RE.search(url)
     post = f"{m.group(1)}_{m.group(2)}" if m else None
-    query = parse_qs(urlsplit(url).query)
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        query = {}
     comment = query.get("comment_id", [None])[0]
     reply = query.get("reply_comment_id", [None])[0]
     return post, comment, reply

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import ijson
 import orjson
 
-from akimwatch.sources.base import RecordError, SourceError, open_binary, parse_iso_utc
+from akimwatch.sources.base import RecordError, SourceError, load_json, open_binary, parse_iso_utc
+from akimwatch.sources.limits import IJSON_BUFFER
 
 # keys a live collector (or a person) may add to a saved response to say when it was fetched
 FETCHED_KEYS = ("fetched_utc", "fetched_at", "taken_at", "retrieved_at", "__fetched_utc")
@@ -60,7 +61,7 @@ class GraphFile:
         """(1-based record number, item) of ``data``; streamed with ijson."""
         with open_binary(self.path) as fh:
             try:
-                yield from enumerate(ijson.items(fh, "data.item", use_float=True), start=1)
+                yield from enumerate(ijson.items(fh, "data.item", use_float=True, buf_size=IJSON_BUFFER), start=1)
             except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
                 raise SourceError(self.path, "data", None, f"file is truncated or not valid JSON ({exc})") from None
 
@@ -69,7 +70,10 @@ def graph_edge(url: str | None) -> tuple[str | None, str | None]:
     """``https://graph.facebook.com/v11.0/1929_1015/comments?...`` → ('1929_1015', 'comments')."""
     if not url or not isinstance(url, str):
         return None, None
-    parts = [p for p in urlsplit(url).path.split("/") if p]
+    try:
+        parts = [p for p in urlsplit(url).path.split("/") if p]
+    except ValueError:
+        return None, None
     if parts and re.fullmatch(r"v\d+(\.\d+)?", parts[0]):
         parts = parts[1:]
     if len(parts) >= 2 and re.fullmatch(r"[0-9]+(_[0-9]+)?", parts[0]):
@@ -93,7 +97,7 @@ def read_graph_file(path: Path) -> GraphFile:
     builder = None
     try:
         with open_binary(path) as fh:
-            events = ijson.parse(fh, use_float=True)
+            events = ijson.parse(fh, use_float=True, buf_size=IJSON_BUFFER)
             first = next(events, None)
             if first is None:
                 raise SourceError(path, "", None, "is empty")
@@ -116,7 +120,7 @@ def read_graph_file(path: Path) -> GraphFile:
     if not has_data_list:
         with open_binary(path) as fh:
             try:
-                top = orjson.loads(fh.read())
+                top = load_json(fh.read())
             except orjson.JSONDecodeError as exc:
                 raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
     return GraphFile(path, keys, paging, has_data_list, top)

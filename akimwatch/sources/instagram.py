@@ -28,14 +28,17 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
     as_int,
     iter_comment_edge,
     iter_json_lines,
+    load_json,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
 )
 from akimwatch.sources.graph import filename_hints, read_graph_file
+from akimwatch.sources.limits import IJSON_BUFFER
 from akimwatch.sources.peek import Peek, base_name
 
 PLATFORM = "instagram"
@@ -320,7 +323,7 @@ def map_instaloader_comment(item: dict[str, Any], post_id: str, location: str = 
 def _load_json(path: Path) -> Any:
     try:
         with open_binary(path) as fh:
-            return orjson.loads(fh.read())
+            return load_json(fh.read())
     except orjson.JSONDecodeError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
     except (EOFError, lzma.LZMAError) as exc:  # truncated .xz
@@ -348,7 +351,7 @@ def parse_instaloader(path: Path) -> Iterator[Record]:
     data = _load_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("node"), dict):
         raise SourceError(path, "", "node", "is missing: not an instaloader metadata file")
-    node_type = (data.get("instaloader") or {}).get("node_type") or "Post"
+    node_type = as_dict(data.get("instaloader")).get("node_type") or "Post"
     if node_type == "Post":
         try:
             yield map_node_post(data["node"], "record 1", raw=data)
@@ -370,7 +373,7 @@ def _parse_instaloader_comments(path: Path) -> Iterator[Record]:
         raise SourceError(sibling, "", "node.id", "is missing: cannot tell which post the comments belong to")
     try:
         with open_binary(path) as fh:
-            for n, item in enumerate(ijson.items(fh, "item", use_float=True), start=1):
+            for n, item in enumerate(ijson.items(fh, "item", use_float=True, buf_size=IJSON_BUFFER), start=1):
                 yield from _instaloader_thread(item, post_id, f"record {n}", None)
     except ijson.JSONError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None

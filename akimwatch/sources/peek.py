@@ -15,7 +15,7 @@ from typing import Any
 
 import ijson
 
-from akimwatch.sources.limits import READ_ERRORS, LimitExceeded, open_limited
+from akimwatch.sources.limits import IJSON_BUFFER, READ_ERRORS, LimitExceeded, open_limited
 
 HEAD_BYTES = 65536
 EVENT_BUDGET = 400_000  # ~a few MB of JSON; a top-level key later than that is not needed by any detector
@@ -108,7 +108,8 @@ def _scan_json(path: Path, peek: Peek, budget: int) -> None:
     seen_values = 0
     try:
         with open_stream(path) as fh:
-            for n, (prefix, event, value) in enumerate(ijson.parse(fh, multiple_values=True, use_float=True)):
+            for n, (prefix, event, value) in enumerate(ijson.parse(fh, multiple_values=True, use_float=True,
+                                                                          buf_size=IJSON_BUFFER)):
                 if n >= budget:
                     return
                 if prefix == "":

@@ -48,6 +48,7 @@ from akimwatch.sources.base import (
     parse_unix_utc,
     url_domain,
 )
+from akimwatch.sources.limits import IJSON_BUFFER
 from akimwatch.sources.peek import Peek
 
 PLATFORM = "telegram"
@@ -284,7 +285,7 @@ def read_export_header(path: Path) -> dict[str, Any]:
     saw_messages = False
     with open_binary(path) as fh:
         try:
-            for prefix, event, value in ijson.parse(fh):
+            for prefix, event, value in ijson.parse(fh, buf_size=IJSON_BUFFER):
                 if prefix == "" and event == "start_map":
                     continue
                 if prefix == "" and event not in ("map_key", "end_map"):
@@ -315,7 +316,7 @@ def iter_export_messages(path: Path) -> Iterator[tuple[int, Any]]:
     n = 0
     with open_binary(path) as fh:
         try:
-            for n, msg in enumerate(ijson.items(fh, "messages.item", use_float=True), start=1):
+            for n, msg in enumerate(ijson.items(fh, "messages.item", use_float=True, buf_size=IJSON_BUFFER), start=1):
                 yield n, msg
         except ijson.JSONError as exc:
             raise _truncated(path, n + 1, exc) from None
@@ -795,6 +796,8 @@ def _follower_record(tree, handle: str | None, channel_id: str | None,
 def parse_preview(path: Path) -> Iterator[Record]:
     with open_binary(path) as fh:
         data = fh.read()
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        raise SourceError(path, "", None, "is JSON, not a t.me page (HTML)", "drop --format to detect the format")
     try:
         html = data.decode("utf-8")
     except UnicodeDecodeError as exc:

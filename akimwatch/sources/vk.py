@@ -33,7 +33,10 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_id,
     as_int,
+    as_list,
+    as_text,
     clean_text,
     is_json_lines,
     iter_json_lines,
@@ -60,14 +63,15 @@ class Directory:
 
     def __init__(self, response: dict[str, Any] | None = None):
         self.accounts: dict[str, tuple[str | None, str | None]] = {}  # owner id → (screen_name, name)
-        for profile in (response or {}).get("profiles") or []:
-            if isinstance(profile, dict) and profile.get("id") is not None:
-                name = " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p) or None
-                self.accounts[str(profile["id"])] = (profile.get("screen_name") or None, name)
-        for group in (response or {}).get("groups") or []:
-            if isinstance(group, dict) and group.get("id") is not None:
-                gid = str(-abs(int(group["id"])))
-                self.accounts[gid] = (group.get("screen_name") or None, group.get("name") or None)
+        for profile in as_list((response or {}).get("profiles")):
+            if isinstance(profile, dict) and as_id(profile.get("id")) is not None:
+                name = " ".join(p for p in (as_text(profile.get("first_name")), as_text(profile.get("last_name")))
+                                if p) or None
+                self.accounts[str(profile["id"])] = (as_text(profile.get("screen_name")), name)
+        for group in as_list((response or {}).get("groups")):
+            if isinstance(group, dict) and as_int(group.get("id")) is not None:
+                gid = str(-abs(as_int(group["id"]) or 0))
+                self.accounts[gid] = (as_text(group.get("screen_name")), as_text(group.get("name")))
 
     def ref(self, owner_id: Any) -> AccountRef:
         key = str(owner_id)
@@ -186,15 +190,16 @@ def map_comment(item: dict[str, Any], owner_id: str, post_id: str, directory: Di
 
 
 def map_group_followers(group: dict[str, Any], taken: Any, location: str) -> FollowerRecord:
-    if group.get("id") in (None, ""):
-        raise RecordError("id", "is missing")
+    gid = as_int(group.get("id"))
+    if gid is None:
+        raise RecordError("id", "is missing or not a VK id")
     members = as_int(group.get("members_count"))
     if members is None:
         raise RecordError("members_count", "is missing (request fields=members_count)")
     taken_utc = parse_unix_utc(taken, "fetched_at") if isinstance(taken, int) else parse_iso_utc(taken, "fetched_at")
     return FollowerRecord(
-        account=AccountRef(PLATFORM, platform_id=str(-abs(int(group["id"]))), handle=group.get("screen_name"),
-                           name=group.get("name")), taken_utc=taken_utc, followers=members, location=location)
+        account=AccountRef(PLATFORM, platform_id=str(-abs(gid)), handle=as_text(group.get("screen_name")),
+                           name=as_text(group.get("name"))), taken_utc=taken_utc, followers=members, location=location)
 
 
 def _safe(fn, location: str, *args: Any, **kwargs: Any) -> Record:

@@ -157,23 +157,31 @@ def _text(tweet: dict[str, Any]) -> str | None:
     return tweet.get("text")
 
 
+def _sid(value: Any) -> str | None:
+    """An id as the API gives it (a string, or a number in some tools' output); anything else is no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
 def map_tweet(tweet: dict[str, Any], ctx: Context, location: str, raw: Any = None) -> PostRecord | CommentRecord:
     """One API v2 tweet object (with its page's context) → a post or a comment (pure)."""
-    if tweet.get("id") in (None, ""):
-        raise RecordError("id", "is missing")
-    tweet_id = str(tweet["id"])
-    author_id = tweet.get("author_id")
-    if author_id in (None, ""):
+    tweet_id = _sid(tweet.get("id"))
+    if tweet_id is None:
+        raise RecordError("id", "is missing or not an id")
+    author_id = _sid(tweet.get("author_id"))
+    if author_id is None:
         raise RecordError("author_id", "is missing (request expansions=author_id)")
     published = parse_iso_utc(tweet.get("created_at"), "created_at")
-    author = _user_ref(str(author_id), ctx)
-    refs = {r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or []
-            if isinstance(r, dict) and r.get("id") is not None}
+    author = _user_ref(author_id, ctx)
+    listed = tweet.get("referenced_tweets") if isinstance(tweet.get("referenced_tweets"), list) else []
+    refs = {r["type"]: _sid(r.get("id")) for r in listed
+            if isinstance(r, dict) and isinstance(r.get("type"), str) and _sid(r.get("id"))}
     metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
     pid = ctx.canon(tweet_id)
     if pid != tweet_id and pid in ctx.tweets:  # a later version of an edited tweet: published when first posted
         published = parse_iso_utc(ctx.tweets[pid].get("created_at") or tweet.get("created_at"), "created_at")
-    conversation = tweet.get("conversation_id")
+    conversation = _sid(tweet.get("conversation_id"))
     is_reply = "retweeted" not in refs and (
         (conversation not in (None, "") and ctx.canon(conversation) != pid)
         or (conversation in (None, "") and "replied_to" in refs))

@@ -33,7 +33,10 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
+    as_id,
     as_int,
+    as_text,
     is_json_lines,
     iter_json_lines,
     parse_iso_utc,
@@ -66,7 +69,7 @@ def _snippet(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(snippet: dict[str, Any]) -> str | None:
-    parts = [p for p in (snippet.get("title"), snippet.get("description")) if p]
+    parts = [p for p in (as_text(snippet.get("title")), as_text(snippet.get("description"))) if p]
     return "\n\n".join(parts) or None
 
 
@@ -76,12 +79,12 @@ def video_id_of(item: dict[str, Any]) -> str | None:
     if kind == "youtube#video":
         return item.get("id") if isinstance(item.get("id"), str) else None
     if kind == "youtube#playlistItem":
-        details = item.get("contentDetails") or {}
-        resource = (item.get("snippet") or {}).get("resourceId") or {}
-        return details.get("videoId") or resource.get("videoId")
+        details = as_dict(item.get("contentDetails"))
+        resource = as_dict(as_dict(item.get("snippet")).get("resourceId"))
+        return as_id(details.get("videoId")) or as_id(resource.get("videoId"))
     if kind == "youtube#searchResult":
-        ident = item.get("id") or {}
-        return ident.get("videoId") if ident.get("kind") == "youtube#video" else None
+        ident = as_dict(item.get("id"))
+        return as_id(ident.get("videoId")) if ident.get("kind") == "youtube#video" else None
     return None
 
 
@@ -94,10 +97,10 @@ def map_video(item: dict[str, Any], location: str) -> PostRecord:
     details = item.get("contentDetails") if isinstance(item.get("contentDetails"), dict) else {}
     # a playlist item's snippet.publishedAt is when it was added to the playlist; the video's own time wins
     published = parse_iso_utc(details.get("videoPublishedAt") or snippet.get("publishedAt"), "snippet.publishedAt")
-    channel = snippet.get("videoOwnerChannelId") or snippet.get("channelId")
+    channel = as_id(snippet.get("videoOwnerChannelId")) or as_id(snippet.get("channelId"))
     if not channel:
         raise RecordError("snippet.channelId", "is missing")
-    channel_title = snippet.get("videoOwnerChannelTitle") or snippet.get("channelTitle")
+    channel_title = as_text(snippet.get("videoOwnerChannelTitle")) or as_text(snippet.get("channelTitle"))
     stats = item.get("statistics") if isinstance(item.get("statistics"), dict) else {}
     seconds = parse_duration(details.get("duration"))
     media_kind = "video" if seconds is not None and 0 < seconds <= SHORTS_MAX_S else "long_video"

@@ -126,13 +126,106 @@ def bulk_insert_tuples(conn: Connection, table, cols: tuple[str, ...], rows: lis
 
 
 def dump_raw(raw: Any) -> str | None:
+    """The record as the file had it (JSON text). NUL characters are escaped (PostgreSQL text cannot hold them);
+    what no JSON writer can write (nesting beyond 255 levels) is kept as a note, not as a Python repr."""
     if raw is None:
         return None
     if isinstance(raw, bytes):
-        return raw.decode("utf-8", "replace")
-    if isinstance(raw, str):
-        return raw
-    return orjson.dumps(raw, default=str).decode()
+        text = raw.decode("utf-8", "replace")
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        try:
+            text = orjson.dumps(raw, default=str).decode()
+        except TypeError:  # integers beyond 64 bits, or nesting beyond orjson's 255 levels
+            import json
+
+            try:
+                text = json.dumps(raw, default=str, ensure_ascii=False)
+            except (RecursionError, ValueError):
+                text = '{"_raw": "not kept: nested too deeply to store"}'
+    return text.replace("\x00", "\\u0000") if "\x00" in text else text
+
+
+class BadRecord(Exception):
+    """A record the store cannot hold as it is (an id too long, a count beyond 64 bits, text that is not text):
+    the same on SQLite and PostgreSQL, raised before anything is written."""
+
+    def __init__(self, location: str, field: str, reason: str):
+        self.location = location
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{location}: field '{field}' {reason}")
+
+
+INT64 = 2**63
+ID_LIMITS = {"platform_id": 200, "post_platform_id": 200, "parent_platform_id": 200}
+ACCOUNT_ID_LIMIT = 100
+HANDLE_LIMIT = 180  # accounts.id is "<platform>:<handle>" in 200 characters
+
+
+def _looks_like_repr(value: str) -> bool:
+    """``str()`` of a dict or list that a mapper got where an id belongs ("{'a': 1}", "[1, 2]")."""
+    return len(value) > 1 and value[0] in "{[" and value[-1] in "}]"
+
+
+def _strip_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "") if value and "\x00" in value else value
+
+
+def check_record(rec: PostRecord | CommentRecord | FollowerRecord) -> None:
+    """Refuse what a store column cannot hold, in words, and drop NUL characters from texts (PostgreSQL refuses
+    them, SQLite keeps them: the two backends must store the same thing)."""
+    where = rec.location or "record"
+    ids = {"platform_id": getattr(rec, "platform_id", None), "post_platform_id": getattr(rec, "post_platform_id", None),
+           "parent_platform_id": getattr(rec, "parent_platform_id", None)}
+    for name, value in ids.items():
+        if value is None or (name != "platform_id" and value == ""):
+            continue
+        if not isinstance(value, str) or not value or _looks_like_repr(value) or "\x00" in value:
+            raise BadRecord(where, name, f"is not an id ({str(value)[:60]!r})")
+        if len(value) > ID_LIMITS[name]:
+            raise BadRecord(where, name, f"is longer than {ID_LIMITS[name]} characters ({len(value)})")
+    account = rec.account if isinstance(rec, PostRecord | FollowerRecord) else rec.author
+    for name, value, limit in (("account id", account.platform_id, ACCOUNT_ID_LIMIT),
+                               ("account handle", account.handle, HANDLE_LIMIT)):
+        if value is None:
+            continue
+        if not isinstance(value, str) or _looks_like_repr(value) or "\x00" in value:
+            raise BadRecord(where, name, f"is not an id or handle ({str(value)[:60]!r})")
+        if len(value) > limit:
+            raise BadRecord(where, name, f"is longer than {limit} characters ({len(value)})")
+    if account.name is not None and not isinstance(account.name, str):
+        raise BadRecord(where, "author name", "is not text")
+    counts = ("likes", "comments_count", "views", "shares") if isinstance(rec, PostRecord) else (
+        ("likes",) if isinstance(rec, CommentRecord) else ("followers",))
+    for name in counts:
+        value = getattr(rec, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise BadRecord(where, name, f"is not a count ({str(value)[:60]!r})")
+        if value is not None and not -INT64 <= value < INT64:
+            raise BadRecord(where, name, f"is out of range ({str(value)[:30]})")
+    if isinstance(rec, FollowerRecord):
+        return
+    if rec.text is not None and not isinstance(rec.text, str):
+        raise BadRecord(where, "text", f"is not text (a JSON {type(rec.text).__name__})")
+    rec.text = _strip_nul(rec.text)
+    if account.name and "\x00" in account.name:
+        object.__setattr__(account, "name", _strip_nul(account.name))
+    if isinstance(rec, PostRecord):
+        for name in ("url", "repost_source_name", "repost_source_url", "repost_source_domain"):
+            value = getattr(rec, name)
+            if value is not None and not isinstance(value, str):
+                raise BadRecord(where, name, "is not text")
+            setattr(rec, name, _strip_nul(value))
+        if rec.repost_source_domain and len(rec.repost_source_domain) > 200:
+            rec.repost_source_domain = None
+        for ref in (*rec.tagged, *rec.mentions):
+            if ref.handle is not None and (not isinstance(ref.handle, str) or len(ref.handle) > HANDLE_LIMIT):
+                raise BadRecord(where, "mention", "is not a handle")
+            if ref.platform_id is not None and (not isinstance(ref.platform_id, str)
+                                                or len(ref.platform_id) > ACCOUNT_ID_LIMIT):
+                raise BadRecord(where, "mention", "is not an account id")
 
 
 def account_id_for(ref: AccountRef) -> str:
@@ -339,7 +432,10 @@ class RecordSaver:
         self._official_keys: Counter[str] = Counter()
 
     # -- intake ---------------------------------------------------------------------------
-    def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord) -> None:
+    def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord | OmittedRecord) -> None:
+        """Buffer a record; raises BadRecord (nothing written) for one the store cannot hold."""
+        if isinstance(record, PostRecord | CommentRecord | FollowerRecord):
+            check_record(record)
         if isinstance(record, CommentRecord):
             self._comments[(record.platform, record.platform_id)] = record
             self.counts.approx_times += record.published_approx
