@@ -24,6 +24,7 @@ from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostReco
 from akimwatch.sources.base import (
     Format,
     RecordError,
+    as_dict,
     as_int,
     iter_comment_edge,
     parse_iso_utc,
@@ -55,7 +56,7 @@ MEDIA_TYPES = {"photo": "photo", "video": "video", "album": "album", "link": "te
 def _attachment_kind(att: dict[str, Any]) -> str:
     kind = str(att.get("type") or "")
     media_type = str(att.get("media_type") or "")
-    sub = (att.get("subattachments") or {}).get("data") if isinstance(att.get("subattachments"), dict) else None
+    sub = as_dict(att.get("subattachments")).get("data") if isinstance(att.get("subattachments"), dict) else None
     if kind == "album" or media_type == "album" or (isinstance(sub, list) and len(sub) > 1):
         return "album"
     if "video" in kind or media_type == "video":
@@ -119,7 +120,7 @@ def map_post(item: dict[str, Any], location: str = "", page_id: str | None = Non
     share = next((a for a in atts if a.get("type") == "share"), None)
     if share is not None:
         source_url = _external(share.get("unshimmed_url")) or _external(share.get("url")) or _external(
-            (share.get("target") or {}).get("url"))
+            as_dict(share.get("target")).get("url"))
         is_repost = source_url is not None
         source_name = _text(share.get("title"))
     if item.get("parent_id"):  # a share of another Facebook post

@@ -30,6 +30,7 @@ from akimwatch.sources.base import (
     SourceError,
     as_dict,
     as_int,
+    as_list,
     iter_comment_edge,
     iter_json_lines,
     load_json,
@@ -286,8 +287,8 @@ def map_node_post(node: dict[str, Any], location: str = "", raw: Any = None) -> 
     texts = _edge_texts(node.get("edge_media_to_caption"))
     caption = texts[0] if texts else _text(node.get("caption"))
     tagged = []
-    for edge in (node.get("edge_media_to_tagged_user") or {}).get("edges") or []:
-        user = (edge.get("node") or {}).get("user") if isinstance(edge, dict) else None
+    for edge in as_list(as_dict(node.get("edge_media_to_tagged_user")).get("edges")):
+        user = as_dict(edge.get("node")).get("user") if isinstance(edge, dict) else None
         if isinstance(user, dict) and (user.get("username") or user.get("id")):
             tagged.append(AccountRef(PLATFORM, platform_id=_id(user.get("id")), handle=_text(user.get("username")),
                                      name=_text(user.get("full_name"))))
@@ -368,7 +369,7 @@ def _parse_instaloader_comments(path: Path) -> Iterator[Record]:
                           "instaloader saves '<date>_UTC.json' beside '<date>_UTC_comments.json'; keep them "
                           "together (or run instaloader with metadata JSON enabled)")
     meta = _load_json(sibling)
-    post_id = _id(((meta or {}).get("node") or {}).get("id")) if isinstance(meta, dict) else None
+    post_id = _id(as_dict((meta or {}).get("node")).get("id")) if isinstance(meta, dict) else None
     if not post_id:
         raise SourceError(sibling, "", "node.id", "is missing: cannot tell which post the comments belong to")
     try:
@@ -452,7 +453,7 @@ def map_zeeschuimer_item(item: dict[str, Any], location: str = "", raw: Any = No
     holders = [data] + [c for c in data.get("carousel_media") or [] if isinstance(c, dict)]
     for holder in holders:
         tags = holder.get("usertags") if isinstance(holder.get("usertags"), dict) else {}
-        for tag in tags.get("in") or []:
+        for tag in as_list(tags.get("in")):
             tag_user = tag.get("user") if isinstance(tag, dict) else None
             if isinstance(tag_user, dict) and (tag_user.get("username") or tag_user.get("pk")):
                 ref = AccountRef(PLATFORM, platform_id=_id(tag_user.get("pk") or tag_user.get("id")),

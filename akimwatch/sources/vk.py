@@ -33,6 +33,7 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
     as_id,
     as_int,
     as_list,
@@ -107,7 +108,7 @@ def _media_kind(attachments: list[Any]) -> str:
 def _link(attachments: list[Any]) -> str | None:
     for att in attachments:
         if isinstance(att, dict) and att.get("type") == "link":
-            url = (att.get("link") or {}).get("url")
+            url = as_dict(att.get("link")).get("url")
             if url:
                 return url
     return None

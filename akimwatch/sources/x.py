@@ -29,7 +29,9 @@ from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostReco
 from akimwatch.sources.base import (
     Format,
     RecordError,
+    as_dict,
     as_int,
+    as_list,
     iter_json_lines,
     open_binary,
     parse_iso_utc,
@@ -79,13 +81,13 @@ class Context:
 def context_from_includes(page: dict[str, Any]) -> Context:
     ctx = Context()
     includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
-    for user in includes.get("users") or []:
+    for user in as_list(includes.get("users")):
         if isinstance(user, dict) and user.get("id") is not None:
             ctx.users[str(user["id"])] = user
-    for media in includes.get("media") or []:
+    for media in as_list(includes.get("media")):
         if isinstance(media, dict) and media.get("media_key"):
             ctx.media[str(media["media_key"])] = media
-    for tweet in includes.get("tweets") or []:
+    for tweet in as_list(includes.get("tweets")):
         if isinstance(tweet, dict):
             ctx.add_tweet(tweet)
     return ctx
@@ -98,14 +100,14 @@ def context_from_flat(tweet: dict[str, Any], ctx: Context | None = None) -> Cont
         user = tweet.get(key)
         if isinstance(user, dict) and user.get("id") is not None:
             ctx.users.setdefault(str(user["id"]), user)
-    for mention in (tweet.get("entities") or {}).get("mentions") or []:
+    for mention in as_list(as_dict(tweet.get("entities")).get("mentions")):
         if isinstance(mention, dict) and mention.get("id") is not None and mention.get("username"):
             ctx.users.setdefault(str(mention["id"]), mention)
-    for media in (tweet.get("attachments") or {}).get("media") or []:
+    for media in as_list(as_dict(tweet.get("attachments")).get("media")):
         if isinstance(media, dict) and media.get("media_key"):
             ctx.media.setdefault(str(media["media_key"]), media)
     ctx.add_tweet(tweet)
-    for ref in tweet.get("referenced_tweets") or []:
+    for ref in as_list(tweet.get("referenced_tweets")):
         if isinstance(ref, dict) and ref.get("id") is not None and len(ref) > 2:  # inlined, not just type+id
             context_from_flat(ref, ctx)
     return ctx
@@ -124,7 +126,7 @@ def _tweet_url(tweet_id: str, username: str | None) -> str:
 def _external_link(*tweets: dict[str, Any] | None) -> str | None:
     """The first link that leaves X (a news portal) in the tweets' ``entities.urls``."""
     for tweet in tweets:
-        for url in ((tweet or {}).get("entities") or {}).get("urls") or []:
+        for url in as_list(as_dict((tweet or {}).get("entities")).get("urls")):
             if not isinstance(url, dict):
                 continue
             target = url.get("unwound_url") or url.get("expanded_url") or url.get("url")
@@ -135,7 +137,7 @@ def _external_link(*tweets: dict[str, Any] | None) -> str | None:
 
 
 def _media_kind(tweet: dict[str, Any], ctx: Context) -> str:
-    keys = [str(k) for k in (tweet.get("attachments") or {}).get("media_keys") or []]
+    keys = [str(k) for k in as_dict(tweet.get("attachments")).get("media_keys") or []]
     if not keys:
         return "text"
     if len(keys) > 1:
@@ -208,7 +210,7 @@ def map_tweet(tweet: dict[str, Any], ctx: Context, location: str, raw: Any = Non
     news = _external_link(tweet, source) if source_id else None
     mentions = tuple(AccountRef(PLATFORM, platform_id=str(m["id"]) if m.get("id") else ctx.user_id_of(
                                     m.get("username")), handle=m.get("username"))
-                     for m in (tweet.get("entities") or {}).get("mentions") or []
+                     for m in as_dict(tweet.get("entities")).get("mentions") or []
                      if isinstance(m, dict) and (m.get("username") or m.get("id")))
     return PostRecord(
         platform=PLATFORM, platform_id=pid, account=author, published_utc=published, text=_text(tweet),
@@ -224,7 +226,7 @@ def map_user_followers(user: dict[str, Any], taken: str, location: str) -> Follo
     """A user object from a user-lookup page, at the time the page was retrieved → a snapshot (pure)."""
     if user.get("id") in (None, ""):
         raise RecordError("id", "is missing")
-    followers = as_int((user.get("public_metrics") or {}).get("followers_count"))
+    followers = as_int(as_dict(user.get("public_metrics")).get("followers_count"))
     if followers is None:
         raise RecordError("public_metrics.followers_count", "is missing (request user.fields=public_metrics)")
     return FollowerRecord(
@@ -274,7 +276,7 @@ def map_object(obj: Any, where: str, raw: Any, item_label: str) -> Iterator[Reco
     for item in items:
         if isinstance(item, dict):
             ctx.add_tweet(item)
-    retrieved = (obj.get("__twarc") or {}).get("retrieved_at") if isinstance(obj.get("__twarc"), dict) else None
+    retrieved = as_dict(obj.get("__twarc")).get("retrieved_at") if isinstance(obj.get("__twarc"), dict) else None
     for n, item in enumerate(items, start=1):
         location = f"{where}, {item_label} {n}" if where else f"{item_label} {n}"
         try:

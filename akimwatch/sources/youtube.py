@@ -128,24 +128,26 @@ def map_comment(comment: dict[str, Any], location: str, video_id: str | None = N
 
     ``video_id``/``parent_id`` come from the enclosing thread or the request when the comment lacks them.
     """
-    if not comment.get("id"):
+    comment_id = as_id(comment.get("id"))
+    if not comment_id:
         raise RecordError("id", "is missing")
     snippet = _snippet(comment)
-    video = snippet.get("videoId") or video_id
-    if not video and not snippet.get("parentId"):
+    video = as_id(snippet.get("videoId")) or as_id(video_id)
+    parent = as_id(snippet.get("parentId")) or as_id(parent_id)
+    if not video and not as_id(snippet.get("parentId")):
         raise RecordError("snippet.videoId", "is missing (a channel comment, or a comments.list page saved "
                           "without an envelope giving params.videoId)")
     author_channel = snippet.get("authorChannelId")
-    author_id = author_channel.get("value") if isinstance(author_channel, dict) else author_channel
-    display = snippet.get("authorDisplayName") or None
+    author_id = as_id(author_channel.get("value") if isinstance(author_channel, dict) else author_channel)
+    display = as_text(snippet.get("authorDisplayName"))
     # a reply from a comments.list page names only its thread (parentId): the store finds the video through it
     return CommentRecord(
-        platform=PLATFORM, platform_id=comment["id"], post_platform_id=video or "",
-        parent_platform_id=snippet.get("parentId") or parent_id,
-        author=AccountRef(PLATFORM, platform_id=author_id or None,
+        platform=PLATFORM, platform_id=comment_id, post_platform_id=video or "",
+        parent_platform_id=parent,
+        author=AccountRef(PLATFORM, platform_id=author_id,
                           handle=display if display and display.startswith("@") else None, name=display),
         published_utc=parse_iso_utc(snippet.get("publishedAt"), "snippet.publishedAt"),
-        text=snippet.get("textOriginal") or snippet.get("textDisplay") or None,
+        text=as_text(snippet.get("textOriginal")) or as_text(snippet.get("textDisplay")),
         likes=as_int(snippet.get("likeCount")), raw=comment, location=location)
 
 
@@ -199,7 +201,7 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                         "youtube#searchListResponse"):
                 if video_id_of(item) is None and item.get("kind") == "youtube#searchResult":
                     continue  # a channel or playlist in search results: not a video
-                if (item.get("snippet") or {}).get("title") in UNAVAILABLE and not (
+                if as_dict(item.get("snippet")).get("title") in UNAVAILABLE and not (
                         item.get("contentDetails") or {}).get("videoPublishedAt"):
                     continue  # a private or deleted video in a playlist: nothing public to record
                 yield map_video(item, location)
@@ -208,7 +210,8 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                 top = snippet.get("topLevelComment")
                 if not isinstance(top, dict):
                     raise RecordError("snippet.topLevelComment", "is missing")
-                video = snippet.get("videoId") or params.get("videoId") or _snippet(top).get("videoId")
+                video = as_id(snippet.get("videoId")) or as_id(params.get("videoId")) or as_id(
+                    _snippet(top).get("videoId"))
                 if not video and snippet.get("channelId"):
                     # a comment on the channel itself (the old Discussion tab), under no video
                     for _ in range(1 + len(_replies(item))):
@@ -218,7 +221,9 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                 for m, reply in enumerate(_replies(item), start=1):
                     rloc = f"{location}, reply {m}"
                     try:
-                        yield map_comment(reply, rloc, video, top.get("id"))
+                        if not isinstance(reply, dict):
+                            raise RecordError("replies.comments", "is not a JSON object")
+                        yield map_comment(reply, rloc, video, as_id(top.get("id")))
                     except RecordError as exc:
                         yield SkippedRecord(rloc, exc.field, exc.reason)
             elif kind == "youtube#commentListResponse":
