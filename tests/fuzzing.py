@@ -189,11 +189,11 @@ def compressed(name: str, data: bytes, kind: str) -> tuple[str, bytes]:
     return name + ".gz", gzip.compress(data)
 
 
-def bombs() -> list[tuple[str, bytes]]:
+def bombs(mb: int = 300) -> list[tuple[str, bytes]]:
     """Small compressed files that decompress to far more than any export: zeros, blank lines, one huge line."""
-    return [("bomb_zeros.json.gz", gzip.compress(b"0" * (300 * 2**20), 9)),
-            ("bomb_blank.jsonl.xz", lzma.compress(b"\n" * (200 * 2**20), preset=9)),
-            ("bomb_line.jsonl.gz", gzip.compress(b'{"kind": "post", "text": "' + b"a" * (120 * 2**20) + b'"}\n', 9))]
+    return [("bomb_zeros.json.gz", gzip.compress(b'{"data": "' + b"0" * (mb * 2**20) + b'"}', 6)),
+            ("bomb_blank.jsonl.xz", lzma.compress(b"\n" * (mb * 2**20), preset=1)),
+            ("bomb_line.jsonl.gz", gzip.compress(b'{"kind": "post", "text": "' + b"a" * (mb * 2**20) + b'"}\n', 6))]
 
 
 def write_input(folder: Path, name: str, data: bytes) -> Path:

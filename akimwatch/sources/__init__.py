@@ -52,6 +52,8 @@ def detect_format(path: Path) -> Format:
     peek = peek_file(path)
     claims = score_formats(path, peek)
     if not claims:
+        if peek.damaged:  # damaged compression or over a budget: that is the problem, whatever the format
+            raise SourceError(path, "", None, peek.damaged)
         if peek.error and peek.is_json:
             raise UnknownFormatError(path, "", None, f"{peek.error}; its format cannot be told",
                                      "pass --format to force one (see docs/formats.md)")

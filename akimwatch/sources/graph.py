@@ -31,6 +31,7 @@ class GraphFile:
         self.paging = paging or {}
         self.has_data_list = has_data_list
         self.top = top  # whole object for small non-list responses (single object / id map)
+        self.whole: dict[str, Any] | None = None  # the document loaded whole (integers beyond 64 bits)
 
     def edge(self) -> tuple[str | None, str | None]:
         """(node id, edge name) from the paging URLs, e.g. ('19292868552_101584', 'comments')."""
@@ -59,6 +60,9 @@ class GraphFile:
 
     def items(self) -> Iterator[tuple[int, Any]]:
         """(1-based record number, item) of ``data``; streamed with ijson."""
+        if self.whole is not None:
+            yield from enumerate(self.whole.get("data") or [], start=1)
+            return
         with open_binary(self.path) as fh:
             try:
                 yield from enumerate(ijson.items(fh, "data.item", use_float=True, buf_size=IJSON_BUFFER), start=1)
@@ -115,6 +119,8 @@ def read_graph_file(path: Path) -> GraphFile:
                     if prefix == "paging" and event == "end_map":
                         paging, builder = builder.value, None
     except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
+        if "integer overflow" in str(exc):  # valid JSON, an integer beyond 64 bits: yajl cannot, json can
+            return _read_whole(path)
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
     top = None
     if not has_data_list:
@@ -124,6 +130,23 @@ def read_graph_file(path: Path) -> GraphFile:
             except orjson.JSONDecodeError as exc:
                 raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
     return GraphFile(path, keys, paging, has_data_list, top)
+
+
+def _read_whole(path: Path) -> GraphFile:
+    with open_binary(path) as fh:
+        try:
+            obj = load_json(fh.read())
+        except orjson.JSONDecodeError as exc:
+            raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise SourceError(path, "", None, "is not a Graph API response (expected a JSON object)")
+    paging = obj.get("paging") if isinstance(obj.get("paging"), dict) else None
+    has_data = isinstance(obj.get("data"), list)
+    graph = GraphFile(path, list(obj), paging, has_data, None if has_data else obj)
+    graph.whole = obj if has_data else None
+    if has_data:
+        graph.top = {k: v for k, v in obj.items() if k != "data"}
+    return graph
 
 
 def single_objects(graph: GraphFile) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -15,7 +15,13 @@ from typing import Any
 
 import ijson
 
-from akimwatch.sources.limits import IJSON_BUFFER, READ_ERRORS, LimitExceeded, open_limited
+from akimwatch.sources.limits import (
+    IJSON_BUFFER,
+    READ_ERRORS,
+    LimitExceeded,
+    describe_read_error,
+    open_limited,
+)
 
 HEAD_BYTES = 65536
 EVENT_BUDGET = 400_000  # ~a few MB of JSON; a top-level key later than that is not needed by any detector
@@ -35,6 +41,7 @@ class Peek:
     values: dict[str, Any] = field(default_factory=dict)  # first scalar of each shallow path
     complete: bool = False  # the whole file was scanned
     error: str | None = None  # why the JSON scan stopped early (truncated, not JSON)
+    damaged: str | None = None  # the file itself cannot be read to the end (damaged compression, a budget)
 
     def has(self, *paths: str) -> bool:
         """All these key paths occur in the file."""
@@ -84,7 +91,6 @@ def open_stream(path: Path):
     return open_limited(path)
 
 
-_READ_ERRORS = (*READ_ERRORS, LimitExceeded)
 
 
 def peek_file(path: Path, budget: int = EVENT_BUDGET) -> Peek:
@@ -93,8 +99,11 @@ def peek_file(path: Path, budget: int = EVENT_BUDGET) -> Peek:
     try:
         with open_stream(path) as fh:
             peek.head = fh.read(HEAD_BYTES)
-    except _READ_ERRORS as exc:
-        peek.error = f"cannot be read ({exc.__class__.__name__}: {exc})"
+    except LimitExceeded as exc:
+        peek.error = peek.damaged = str(exc)
+        return peek
+    except READ_ERRORS as exc:
+        peek.error = peek.damaged = describe_read_error(exc)
         return peek
     start = peek.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start not in (b"{", b"["):
@@ -131,7 +140,42 @@ def _scan_json(path: Path, peek: Peek, budget: int) -> None:
         peek.complete = True
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         peek.error = f"is truncated or not valid JSON ({exc})"
-    except _READ_ERRORS as exc:
-        peek.error = f"is truncated or damaged ({exc.__class__.__name__}: {exc})"
+        if "integer overflow" in str(exc):  # valid JSON with an integer beyond 64 bits: read it whole instead
+            _scan_whole(path, peek)
+    except LimitExceeded as exc:
+        peek.error = peek.damaged = str(exc)
+    except READ_ERRORS as exc:
+        peek.error = peek.damaged = describe_read_error(exc)
     except (ValueError, RecursionError, OverflowError) as exc:  # odd numbers, nesting: the parser reports it
         peek.error = f"is not valid JSON ({exc})"
+
+
+def _scan_whole(path: Path, peek: Peek) -> None:
+    """The same structure from a document loaded whole (the standard library reads integers of any size)."""
+    from akimwatch.sources.base import load_json
+
+    try:
+        with open_stream(path) as fh:
+            obj = load_json(fh.read())
+    except Exception:  # noqa: BLE001 - keep what the stream gave
+        return
+    peek.paths.clear()
+    peek.values.clear()
+    peek.keys = list(obj) if isinstance(obj, dict) else []
+    peek.root = "object" if isinstance(obj, dict) else "array" if isinstance(obj, list) else None
+
+    def walk(node, prefix: str, depth: int) -> None:
+        if depth > 12 or len(peek.paths) >= MAX_PATHS:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                peek.paths.add(f"{prefix}.{key}" if prefix else key)
+                walk(value, f"{prefix}.{key}" if prefix else key, depth + 1)
+        elif isinstance(node, list):
+            for item in node[:50]:
+                walk(item, f"{prefix}.item" if prefix else "item", depth + 1)
+        elif prefix not in peek.values and prefix.count(".") < VALUE_DEPTH:
+            peek.values[prefix] = node[:200] if isinstance(node, str) else node
+
+    walk(obj, "", 0)
+    peek.complete, peek.error = True, None

@@ -15,6 +15,7 @@ and text; comments then point at the channel post. See ``_ChannelIndex``.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -48,9 +49,10 @@ from akimwatch.sources.base import (
     parse_unix_utc,
     url_domain,
 )
-from akimwatch.sources.limits import IJSON_BUFFER
+from akimwatch.sources.limits import IJSON_BUFFER, READ_ERRORS, LimitExceeded
 from akimwatch.sources.peek import Peek
 
+log = logging.getLogger("akimwatch.import")
 PLATFORM = "telegram"
 CHANNEL_TYPES = ("public_channel", "private_channel")
 GROUP_TYPES = ("public_supergroup", "private_supergroup", "private_group")
@@ -414,12 +416,26 @@ def find_channel_export(group_path: Path, channel_id: str) -> Path | None:
         try:
             with open_binary(cand) as fh:
                 head = fh.read(4096)
-        except OSError:
+        except (*READ_ERRORS, LimitExceeded):
             continue
         types = rb"|".join(t.encode() for t in CHANNEL_TYPES)
         if re.search(rb'"type"\s*:\s*"(' + types + rb')"', head) and pattern.search(head):
             return cand
     return None
+
+
+def _load_channel_index(group_path: Path, channel_id: str) -> _ChannelIndex | None:
+    """The linked channel export's index, or None when there is none or it cannot be read (a damaged file
+    beside the group export must not fail the group: its copies are then kept as the group's own posts)."""
+    found = find_channel_export(group_path, channel_id)
+    if found is None:
+        return None
+    try:
+        return _ChannelIndex.load(found)
+    except (SourceError, LimitExceeded, *READ_ERRORS, ValueError):
+        log.warning("%s: the linked channel export %s cannot be read; channel posts are kept from the group",
+                    group_path, found)
+        return None
 
 
 def _parse_group(path: Path, group_id: str) -> Iterator[Record]:
@@ -442,8 +458,7 @@ def _parse_group(path: Path, group_id: str) -> Iterator[Record]:
         channel_id = is_channel_copy(msg, group_id)
         if channel_id is not None:
             if channel_id not in indexes:
-                found = find_channel_export(path, channel_id)
-                indexes[channel_id] = _ChannelIndex.load(found) if found else None
+                indexes[channel_id] = _load_channel_index(path, channel_id)
             record = _map_copy(msg, group_id, channel_id, indexes[channel_id], location)
             if isinstance(record, str):  # matched to the channel export's post
                 root_of[mid] = (record, channel_id)
