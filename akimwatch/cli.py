@@ -28,18 +28,32 @@ DbOption = Annotated[str | None, typer.Option(
 
 
 @functools.cache
-def _engine(db: str | None):
-    """One engine per store for the whole command (opened, and migrated if needed, once per invocation)."""
+def _open(db: str | None, create: bool):
     from akimwatch.store import open_store
 
-    return open_store(db)
+    return open_store(db, create=create)
+
+
+def _engine(db: str | None, *, create: bool = False):
+    """One engine per store for the whole command (opened, and migrated if needed, once per invocation).
+
+    Only the commands that fill a store (import, registry load, harvest, schedule, demo, user add) pass
+    ``create=True``; the others refuse a missing store in one line rather than report on an empty one.
+    """
+    from akimwatch.store import StoreUnavailable
+
+    try:
+        return _open(db, create)
+    except StoreUnavailable as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log output.")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    _engine.cache_clear()  # engines are shared within one command, never across invocations in one process
+    _open.cache_clear()  # engines are shared within one command, never across invocations in one process
 
 
 @registry_app.command("check")
@@ -69,7 +83,7 @@ def registry_load(file: Annotated[Path, typer.Argument(help="Watch list, YAML or
         for problem in exc.problems:
             err.print(f"error {problem}", markup=False, highlight=False)
         raise typer.Exit(1) from None
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     with engine.begin() as conn:
         counts = save_registry(conn, reg)
     console.print(f"loaded {counts['officials']} officials, {counts['accounts']} accounts "
@@ -100,7 +114,7 @@ def import_(
     except ValueError as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     fail_abandoned_runs(engine)
     if registry:
         registry_load(registry, db)
@@ -208,7 +222,7 @@ def demo(dir: Annotated[Path, typer.Option(
     """Build a store from the built-in SYNTHETIC demo data (modelled on a July 2019 article) and show it."""
     from rich.panel import Panel
 
-    from akimwatch.demo import DEMO_MARK, DemoError, local_date, run_demo
+    from akimwatch.demo import DEMO_MARK, DemoError, demo_data_dir, local_date, run_demo
     from akimwatch.registry import kz_regions
 
     out = console if console.is_terminal else Console(width=160)  # a wide table also in logs and pipes
@@ -234,15 +248,24 @@ def demo(dir: Annotated[Path, typer.Option(
                       f"{row['posts']:,}", local_date(row["last_post"]), f"{row['citizen_comments']:,}",
                       f"{row['official_replies']:,}")
     out.print(table)
+    # The officials' figures, counted as the dashboard, the API and the report count them (their own accounts);
+    # posts of other accounts that merely tag an official are in the store too, and said apart.
     c = result.counts
-    out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
-              f"{c['official_replies']:,} official replies", highlight=False)
+    own = {k: sum(r[k] for r in result.overview) for k in ("posts", "citizen_comments", "official_replies")}
+    elsewhere = (c["posts"] - own["posts"], c["comments"] - own["citizen_comments"])
+    out.print(f"{DEMO_MARK}: {len(result.files)} files; the officials' accounts: {own['posts']:,} posts, "
+              f"{own['citizen_comments']:,} citizen comments, {own['official_replies']:,} official replies"
+              + (f"; other accounts that tag them: {elsewhere[0]:,} posts, {elsewhere[1]:,} comments"
+                 if any(elsewhere) else ""), highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path)
     out.print(f"report: {_demo_report(result)}", highlight=False)
     exe = sys.argv[0] if Path(sys.argv[0]).name == "akimwatch" else "akimwatch"  # the command as it was run
     out.print(f"dashboard: {exe} serve --db {result.db_path}  → http://127.0.0.1:8000/ "
               f"(inbox sign-in: {exe} user add NAME --role editor --db {result.db_path})", highlight=False)
+    out.print(f"your own data: write a watch list (docs/formats.md; example: {demo_data_dir() / 'watchlist.yaml'}), "
+              f"then {exe} registry check watchlist.yaml → {exe} registry load watchlist.yaml → "
+              f"{exe} import exports/ → {exe} analyze → {exe} rank", highlight=False)
 
 
 def _demo_report(result) -> Path:
@@ -256,7 +279,7 @@ def _demo_rank(out: Console, db_path: Path) -> None:
     """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
     from akimwatch.analysis.voice import run_voice
     from akimwatch.metrics import compute_metrics
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
 
     engine = _engine(str(db_path))
     try:
@@ -273,7 +296,8 @@ def _demo_rank(out: Console, db_path: Path) -> None:
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
 
 ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", envvar="AKIMWATCH_CONFIG", help="YAML file with thresholds and weights (docs/methodology.md).")]
+    "--config", help="Configuration file (TOML; its [metrics] section holds thresholds and weights, "
+                     "docs/methodology.md); default $AKIMWATCH_CONFIG.")]
 PeriodOption = Annotated[str | None, typer.Option(
     "--period", help="Days A:B inclusive, UTC, e.g. 2019-04-01:2019-07-12 (either side may be empty).")]
 OfficialOption = Annotated[list[str] | None, typer.Option("--official", help="Official id (repeatable).")]
@@ -307,7 +331,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
             format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
             config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
-    from akimwatch.metrics.render import render_csv, render_metrics_table
+    from akimwatch.reports.tables import render_csv, render_metrics_table
     from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
@@ -331,7 +355,7 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
          config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.config import load_config
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
     data = _metrics(db, period, official, config)
@@ -435,7 +459,7 @@ def harvest_(
     """
     from akimwatch.harvest.schedule import harvest
 
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         tasks: dict[str, int] = {}
@@ -477,7 +501,7 @@ def schedule_(
     except ValueError as exc:
         err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    engine = _engine(db)
+    engine = _engine(db, create=True)
 
     def report(summary) -> None:
         console.print(_harvest_table(summary.results))
@@ -517,6 +541,15 @@ def serve(
 
     if private:
         os.environ["AKIMWATCH_PRIVATE"] = "1"
+    try:  # a wrong configuration stops here, in one line, not as empty pages later
+        from akimwatch.config import load_config
+        from akimwatch.web.config import WebConfig
+
+        load_config()
+        WebConfig.from_env()
+    except ValueError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     engine = _engine(db)
     engine.dispose()
     console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
@@ -540,13 +573,13 @@ def user_add(
     """Create a web user (the first one should be an admin)."""
     from datetime import UTC, datetime
 
-    from akimwatch.store.web_auth import add_user
+    from akimwatch.web.auth.users import add_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     try:
         with engine.begin() as conn:
             add_user(conn, name, password, role, now=datetime.now(UTC))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine
 
 from akimwatch.models import SkippedRecord
 from akimwatch.sources import detect_format, get_format
@@ -29,9 +29,9 @@ from akimwatch.sources.limits import (
     describe_read_error,
     file_budget,
 )
-from akimwatch.store.runs import fail_abandoned_runs, run_owner
-from akimwatch.store.save import BadRecord, RecordSaver, UnknownAccountError, now_utc
-from akimwatch.store.schema import accounts, import_runs
+from akimwatch.store.queries import account_exists
+from akimwatch.store.runs import fail_abandoned_runs, finish_run, start_run
+from akimwatch.store.save import BadRecord, RecordSaver, UnknownAccountError
 
 log = logging.getLogger("akimwatch.import")
 
@@ -159,9 +159,7 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
                      format_id: str | None, account_id: str | None, skip_bad: bool, strict: bool,
                      on_record: Callable[[int], None] | None) -> FileResult:
     with engine.begin() as conn:
-        run_id = conn.execute(insert(import_runs).values(
-            kind="import", source=shown, format=format_id, account_id=account_id, status="running",
-            started_utc=now_utc(), **run_owner())).inserted_primary_key[0]
+        run_id = start_run(conn, kind="import", source=shown, format=format_id, account_id=account_id)
     try:
         try:
             check_readable(path)
@@ -169,7 +167,7 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
                 fmt = get_format(format_id) if format_id else detect_format(path)
             result.format = fmt.id
             with engine.begin() as conn:
-                if account_id and conn.execute(accounts.select().where(accounts.c.id == account_id)).first() is None:
+                if account_id and not account_exists(conn, account_id):
                     raise SourceError(path, "", None, f"--account '{account_id}' is not in the store",
                                       "load the watch list first (akimwatch registry load) or check the id")
                 saver = RecordSaver(conn, run_id=run_id, forced_account_id=account_id, strict=strict)
@@ -230,10 +228,7 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
 
 def _finish_run(engine: Engine, run_id: int, status: str, fmt: Format | None, counts: dict[str, Any],
                 errors: list[dict[str, str]] | None) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
-            status=status, format=fmt.id if fmt else None, finished_utc=now_utc(), counts=counts,
-            errors=errors[:1000] if errors else None))
+    finish_run(engine, run_id, status, counts, errors, format=fmt.id if fmt else None)
 
 
 def import_files(engine: Engine, paths: Iterable[str | Path], **kwargs: Any) -> list[FileResult]:
