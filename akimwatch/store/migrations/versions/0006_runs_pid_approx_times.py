@@ -2,6 +2,9 @@
 
 Revision ID: 0006_runs_pid_approx
 Revises: 0005_web
+
+Plain ADD COLUMN on every backend: a batch (copy-and-move) migration on SQLite would drop the full-text
+triggers 0005 put on ``comments``.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,19 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("import_runs") as batch:
-        batch.add_column(sa.Column("pid", sa.Integer()))
-        batch.add_column(sa.Column("host", sa.String(255)))
+    op.add_column("import_runs", sa.Column("pid", sa.Integer()))
+    op.add_column("import_runs", sa.Column("host", sa.String(255)))
     for table in ("posts", "comments"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("published_approx", sa.Boolean(), nullable=False,
-                                       server_default=sa.false()))
+        op.add_column(table, sa.Column("published_approx", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
     for table in ("posts", "comments"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("published_approx")
-    with op.batch_alter_table("import_runs") as batch:
-        batch.drop_column("host")
-        batch.drop_column("pid")
+        op.drop_column(table, "published_approx")
+    op.drop_column("import_runs", "host")
+    op.drop_column("import_runs", "pid")
