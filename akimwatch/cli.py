@@ -97,63 +97,98 @@ def import_(
     format: Annotated[str | None, typer.Option("--format", help="Force a format id (see docs/formats.md).")] = None,
     account: Annotated[str | None, typer.Option("--account", help="Watch-list account id owning the posts.")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import good records, list the bad ones.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Accounts not on the watch list are an error.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=(
+        "Accounts not on the watch list, and files of no known format in a folder, are errors."))] = False,
+    timezone: Annotated[str, typer.Option("--timezone", help=(
+        "Zone of local times in old exports that lack UTC (Telegram Desktop before 2.6).")),
+    ] = "Asia/Almaty",
     registry: Annotated[Path | None, typer.Option("--registry", help="Load this watch list first.")] = None,
 ) -> None:
     """Import platform exports into the store; re-running never duplicates."""
     from sqlalchemy.exc import DBAPIError
 
-    from akimwatch.ingest import expand_paths, import_file
+    from akimwatch.ingest import expand_targets, import_file
+    from akimwatch.sources.base import local_times_in, local_zone
     from akimwatch.store.engine import is_store_busy
+    from akimwatch.store.runs import fail_abandoned_runs
 
+    try:
+        zone = local_zone(timezone)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
     engine = _engine(db, create=True)
+    fail_abandoned_runs(engine)
     if registry:
         registry_load(registry, db)
-    files = expand_paths(paths)
-    failed = unsupported = 0
+    targets = expand_targets(paths)
+    failed = 0
+    passed_over: list[tuple[str, str]] = []
+    approx = 0
     totals = {"posts": 0, "comments": 0, "official_replies": 0, "skipped": 0}
+    omitted: dict[str, int] = {}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} records"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
-        for path in files:
-            task = progress.add_task(f"{path.name}", total=None)
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress, \
+            local_times_in(zone):
+        for target in targets:
+            path = target.path
+            task = progress.add_task(escape(path.name.encode("utf-8", "backslashreplace").decode()), total=None)
             try:
                 res = import_file(engine, path, format_id=format, account_id=account, skip_bad=skip_bad,
-                                  strict=strict, on_record=lambda n, t=task: progress.update(t, completed=n))
+                                  strict=strict, in_folder=target.in_folder,
+                                  on_record=lambda n, t=task: progress.update(t, completed=n))
             except DBAPIError as exc:
                 if not is_store_busy(exc):
                     raise
                 progress.remove_task(task)
                 _store_busy(engine, path)
             progress.remove_task(task)
+            if res.not_imported:
+                passed_over.append((res.path, res.not_imported))
+                continue
             if not res.ok:
                 failed += 1
                 message = res.error or ""
-                if len(files) > 1 and "is not in a supported format;" in message:
-                    unsupported += 1  # in a folder, say the long list of formats once, at the end
+                if len(targets) > 1 and "is not in a supported format;" in message:
                     message = message.split(";", 1)[0]
                 err.print(f"[red]error[/red] {escape(message)}", highlight=False)
                 continue
             c = res.counts
             for key in totals:
                 totals[key] += c.get(key, 0)
-            console.print(f"{path} [{res.format}]: {c['posts']} posts ({c['posts_new']} new), "
-                          f"{c['comments']} comments ({c['comments_new']} new), "
-                          f"{c['official_replies']} official replies, {c['skipped']} skipped", highlight=False, markup=False)
+            for reason, n in (c.get("omitted") or {}).items():
+                omitted[reason] = omitted.get(reason, 0) + n
+            approx += c.get("approx_times", 0)
+            left_out = sum((c.get("omitted") or {}).values())
+            console.print(f"{res.path} [{res.format}]: {c['posts']} posts ({c['posts_new']} new), "
+                          f"{c['comments']} comments, {c['official_replies']} official replies "
+                          f"({c['all_comments']} all comments, {c['all_comments_new']} new), "
+                          f"{c['skipped']} skipped" + (f", {left_out} left out" if left_out else ""),
+                          highlight=False, markup=False)
             for warning in res.warnings:
-                err.print(f"[yellow]warning[/yellow] {escape(f'{path}: {warning}')}", highlight=False)
+                err.print(f"[yellow]warning[/yellow] {escape(f'{res.path}: {warning}')}", highlight=False)
             for s in res.skipped[:50]:
                 err.print(f"  skipped {s['location']}: field '{s['field']}' {s['reason']}", highlight=False, markup=False)
             if len(res.skipped) > 50:
                 err.print(f"  … and {len(res.skipped) - 50} more skipped (see `akimwatch status --json`)")
-    console.print(f"imported {len(files) - failed} of {len(files)} files: {totals['posts']:,} posts, "
-                  f"{totals['comments']:,} comments (of them {totals['official_replies']:,} official replies), "
+    imported = len(targets) - failed - len(passed_over)
+    console.print(f"imported {imported} of {len(targets) - len(passed_over)} files: {totals['posts']:,} posts, "
+                  f"{totals['comments']:,} comments, {totals['official_replies']:,} official replies, "
                   f"{totals['skipped']:,} skipped", highlight=False)
-    if unsupported:
+    for reason, n in sorted(omitted.items()):
+        console.print(f"  left out {n:,}: {reason}", highlight=False, markup=False)
+    if approx:
+        console.print(f"  {approx:,} times were local times without a zone, read as {zone.key} (--timezone) and "
+                      "marked approximate in the store", highlight=False, markup=False)
+    if passed_over:
         from akimwatch.sources import all_formats
 
-        err.print(f"{unsupported} file(s) in no supported format; supported: "
-                  f"{', '.join(f.id for f in all_formats())}; pass --format to force one (see docs/formats.md)",
-                  highlight=False)
+        err.print(f"{len(passed_over)} file(s) not imported (no known format or not a regular file; "
+                  "--strict makes them errors):", highlight=False)
+        for shown, why in passed_over:
+            err.print(f"  {shown}: {why}", highlight=False, markup=False)
+        err.print(f"  supported formats: {', '.join(f.id for f in all_formats())}; pass --format to force one "
+                  "(see docs/formats.md)", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)
 
@@ -174,8 +209,10 @@ def _store_busy(engine, path: Path) -> NoReturn:
 def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False) -> None:
     """What the store holds and the last import runs."""
     from akimwatch.store.queries import count_rows, last_import_runs
+    from akimwatch.store.runs import fail_abandoned_runs
 
     engine = _engine(db)
+    fail_abandoned_runs(engine)
     data = {**count_rows(engine), "import_runs": last_import_runs(engine)}
     from akimwatch.harvest.runner import harvest_status
 
@@ -389,12 +426,12 @@ def _print_harvest_status(rows: list[dict]) -> None:
     if not rows:
         return
     table = Table(title="harvest: last run per account")
-    for col in ("account", "collector", "status", "finished", "new posts", "new comments", "error"):
+    for col in ("account", "collector", "status", "finished", "new posts", "new (all) comments", "error"):
         table.add_column(col)
     for row in rows:
         c = row["counts"]
         table.add_row(row["account_id"], row["collector"] or "", row["status"], row["finished_utc"] or "",
-                      str(c.get("posts_new", "")), str(c.get("comments_new", "")), row["error"] or "",
+                      str(c.get("posts_new", "")), str(c.get("all_comments_new", c.get("comments_new", ""))), row["error"] or "",
                       style="red" if row["status"] == "failed" else None)
     console.print(table)
 
@@ -413,13 +450,13 @@ def _since(value: str | None):
 
 def _harvest_table(results) -> Table:
     table = Table(title="harvest")
-    for col in ("account", "status", "pages", "posts new/upd", "comments new/upd", "followers", "deleted"):
+    for col in ("account", "status", "pages", "posts new/upd", "all comments new/upd", "followers", "deleted"):
         table.add_column(col)
     for r in results:
         c = r.counts
         table.add_row(r.account_id, "ok" if r.ok else "failed", str(r.pages),
                       f"{c.get('posts_new', 0)}/{c.get('posts_updated', 0)}",
-                      f"{c.get('comments_new', 0)}/{c.get('comments_updated', 0)}", str(c.get("followers", 0)),
+                      f"{c.get('all_comments_new', 0)}/{c.get('all_comments_updated', 0)}", str(c.get("followers", 0)),
                       str(c.get("deleted", 0)), style="red" if not r.ok else None)
     return table
 
@@ -463,9 +500,9 @@ def harvest_(
     console.print(_harvest_table(results))
     _print_harvest_errors(results)
     failed = sum(1 for r in results if not r.ok)
-    total = {k: sum(r.counts.get(k, 0) for r in results) for k in ("posts_new", "comments_new", "deleted")}
+    total = {k: sum(r.counts.get(k, 0) for r in results) for k in ("posts_new", "all_comments_new", "deleted")}
     console.print(f"harvested {len(results) - failed} of {len(results)} accounts: {total['posts_new']} new posts, "
-                  f"{total['comments_new']} new comments, {total['deleted']} marked deleted", highlight=False)
+                  f"{total['all_comments_new']} new comments and official replies, {total['deleted']} marked deleted", highlight=False)
     if failed:
         raise typer.Exit(1)
 

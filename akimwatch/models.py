@@ -67,6 +67,7 @@ class PostRecord:
     comments_closed: bool | None = None
     raw: Any = None
     location: str = ""
+    published_approx: bool = False  # a local time converted with an assumed zone (old Telegram exports)
 
 
 @dataclass(slots=True)
@@ -88,6 +89,7 @@ class CommentRecord:
     is_official_reply: bool | None = None
     raw: Any = None
     location: str = ""
+    published_approx: bool = False
 
 
 @dataclass(slots=True)
@@ -109,7 +111,16 @@ class SkippedRecord:
     reason: str
 
 
-Record = PostRecord | CommentRecord | FollowerRecord | SkippedRecord
+@dataclass(slots=True)
+class OmittedRecord:
+    """An item a file holds that is rightly not imported (a deleted comment, a service message, a «Post not
+    found» page): counted by reason in the import summary, never a failure."""
+
+    location: str
+    reason: str
+
+
+Record = PostRecord | CommentRecord | FollowerRecord | SkippedRecord | OmittedRecord
 
 
 @dataclass(slots=True)

@@ -48,13 +48,14 @@ def test_import_then_reimport_changes_nothing(store, tmp_path):
     path = write(tmp_path, "a.jsonl", POST, C1, C2, C3)
     first = import_file(store, path)
     assert first.ok and first.format == "tabular_jsonl"
-    assert (first.counts["posts_new"], first.counts["comments_new"]) == (1, 3)
+    assert (first.counts["posts_new"], first.counts["all_comments_new"]) == (1, 3)
     assert first.warnings == ["account 'instagram:b.sagintayev' is not on the watch list: imported as unassigned"]
     before = count_rows(store)
     again = import_file(store, path)
-    assert (again.counts["posts_new"], again.counts["comments_new"], again.counts["comments_updated"]) == (0, 0, 0)
+    assert (again.counts["posts_new"], again.counts["all_comments_new"], again.counts["all_comments_updated"]) == (0, 0, 0)
     assert count_rows(store) == before == {"officials": 0, "accounts": 1, "accounts_unassigned": 1, "posts": 1,
-                                           "comments": 3, "official_replies": 0, "follower_snapshots": 0}
+                                           "comments": 3, "official_replies": 0, "all_comments": 3,
+                                           "follower_snapshots": 0}
     with store.connect() as conn:
         assert conn.execute(select(post_mentions.c.handle_key, post_mentions.c.kind)).all() == [("almaty_akimat", "tag")]
         assert conn.execute(select(func.count()).select_from(import_runs).where(import_runs.c.status == "ok")
@@ -65,7 +66,7 @@ def test_edited_text_keeps_history(store, tmp_path):
     import_file(store, write(tmp_path, "a.jsonl", POST, C1))
     edited = dict(C1, text="Прошу рассмотреть закрытие зоопарка!!!")
     res = import_file(store, write(tmp_path, "b.jsonl", POST, edited))
-    assert res.counts["comments_updated"] == 1 and res.counts["comments_new"] == 0
+    assert res.counts["all_comments_updated"] == 1 and res.counts["all_comments_new"] == 0
     with store.connect() as conn:
         row = conn.execute(select(comments.c.id, comments.c.text, comments.c.version)).one()
         assert (row.text, row.version) == ("Прошу рассмотреть закрытие зоопарка!!!", 2)
@@ -200,7 +201,7 @@ def test_cli_import_and_status_json(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["import", str(path), "--db", str(db)])
     assert res.exit_code == 0, res.output
-    assert "imported 1 of 1 files: 1 posts, 2 comments (of them 0 official replies), 0 skipped" in res.output
+    assert "imported 1 of 1 files: 1 posts, 2 comments, 0 official replies, 0 skipped" in res.output
     res = runner.invoke(app, ["status", "--json", "--db", str(db)])
     data = orjson.loads(res.stdout)
     assert {k: data[k] for k in ("officials", "accounts", "posts", "comments", "official_replies")} == {

@@ -21,11 +21,14 @@ COLLECTORS: dict[str, str] = {
 ALTERNATIVES: dict[str, dict[str, str]] = {
     "telegram": {"preview": COLLECTORS["telegram"],
                  "telethon": "akimwatch.harvest.telegram_telethon:TelethonCollector"},
+    "instagram": {"graph": COLLECTORS["instagram"],
+                  "discovery": "akimwatch.harvest.instagram_discovery:InstagramDiscoveryCollector"},
 }
 
 
 def variant_for(platform: str) -> str | None:
-    """Telegram: Telethon when its credentials are configured (or asked for), else the public preview."""
+    """``AKIMWATCH_<PLATFORM>_COLLECTOR`` when set; else Telegram: Telethon when its credentials are configured,
+    else the public preview; Instagram: the page owner's Graph API."""
     if platform not in ALTERNATIVES:
         return None
     choice = os.environ.get(f"AKIMWATCH_{platform.upper()}_COLLECTOR", "").strip().lower()
@@ -34,6 +37,8 @@ def variant_for(platform: str) -> str | None:
             raise NoCollector(f"AKIMWATCH_{platform.upper()}_COLLECTOR={choice!r}: choose one of "
                               f"{', '.join(ALTERNATIVES[platform])}")
         return choice
+    if platform == "instagram":
+        return "graph"
     from akimwatch.harvest.config import credential
 
     if credential("telegram_api_id", required=False) and credential("telegram_session", required=False):

@@ -19,7 +19,7 @@ from akimwatch.store.harvest_queries import (  # noqa: F401 - load_cursors/save_
     save_cursor,
     watched_account_rows,
 )
-from akimwatch.store.runs import finish_run, save_failed_run, start_run
+from akimwatch.store.runs import fail_abandoned_runs, finish_run, save_failed_run, start_run
 from akimwatch.store.save import RecordSaver, mark_deleted
 
 log = logging.getLogger("akimwatch.harvest")
@@ -71,7 +71,8 @@ def harvest_account(engine: Engine, collector: Collector, account: WatchedAccoun
                 if page.cursor is not None:
                     save_cursor(conn, account.id, page.stream, page.cursor)
                     cursors[page.stream] = page.cursor
-            for key in ("posts_new", "posts_updated", "comments_new", "comments_updated", "followers", "skipped"):
+            for key in ("posts_new", "posts_updated", "all_comments_new", "all_comments_updated", "followers",
+                        "skipped"):
                 totals[key] = totals.get(key, 0) + int(counts.get(key, 0))
             result.pages += 1
             if on_page:
@@ -115,6 +116,8 @@ def harvest_all(engine: Engine, accounts: list[WatchedAccount], *, since: dateti
     from concurrent.futures import ThreadPoolExecutor
 
     from akimwatch.harvest.collectors import make_collector
+
+    fail_abandoned_runs(engine)
 
     factory = factory or make_collector
     by_platform: dict[str, list[WatchedAccount]] = {}

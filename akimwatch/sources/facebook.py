@@ -24,12 +24,14 @@ from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostReco
 from akimwatch.sources.base import (
     Format,
     RecordError,
+    as_dict,
     as_int,
     iter_comment_edge,
     parse_iso_utc,
     url_domain,
 )
 from akimwatch.sources.graph import filename_hints, read_graph_file
+from akimwatch.sources.peek import Peek, base_name
 
 PLATFORM = "facebook"
 def _text(value: Any) -> str | None:
@@ -54,7 +56,7 @@ MEDIA_TYPES = {"photo": "photo", "video": "video", "album": "album", "link": "te
 def _attachment_kind(att: dict[str, Any]) -> str:
     kind = str(att.get("type") or "")
     media_type = str(att.get("media_type") or "")
-    sub = (att.get("subattachments") or {}).get("data") if isinstance(att.get("subattachments"), dict) else None
+    sub = as_dict(att.get("subattachments")).get("data") if isinstance(att.get("subattachments"), dict) else None
     if kind == "album" or media_type == "album" or (isinstance(sub, list) and len(sub) > 1):
         return "album"
     if "video" in kind or media_type == "video":
@@ -68,7 +70,11 @@ def _external(url: Any) -> str | None:
     """The real target of a link: unwraps l.facebook.com/l.php?u=..."""
     if not isinstance(url, str) or not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - validates brackets and port
+    except ValueError:
+        return None
     if parts.hostname and parts.hostname.endswith("facebook.com") and parts.path == "/l.php":
         target = parse_qs(parts.query).get("u")
         if target:
@@ -114,7 +120,7 @@ def map_post(item: dict[str, Any], location: str = "", page_id: str | None = Non
     share = next((a for a in atts if a.get("type") == "share"), None)
     if share is not None:
         source_url = _external(share.get("unshimmed_url")) or _external(share.get("url")) or _external(
-            (share.get("target") or {}).get("url"))
+            as_dict(share.get("target")).get("url"))
         is_repost = source_url is not None
         source_name = _text(share.get("title"))
     if item.get("parent_id"):  # a share of another Facebook post
@@ -159,7 +165,10 @@ def permalink_ids(url: Any) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     m = PERMALINK_RE.search(url)
     post = f"{m.group(1)}_{m.group(2)}" if m else None
-    query = parse_qs(urlsplit(url).query)
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        query = {}
     comment = query.get("comment_id", [None])[0]
     reply = query.get("reply_comment_id", [None])[0]
     return post, comment, reply
@@ -292,26 +301,32 @@ def parse_graph(path: Path) -> Iterator[Record]:
             yield from _post_with_comments(item, location, page_id)
 
 
-_FB_TIME = re.compile(rb'"created_time"\s*:\s*"\d{4}-')
-_IG_TIME = re.compile(rb'"timestamp"\s*:\s*"\d{4}-')
-_POST_ID = re.compile(rb'"id"\s*:\s*"[0-9]+_[0-9]+"')
-_PAGE_INFO = re.compile(rb'"fan_count"\s*:')
-_FB_GRAPH_URL = re.compile(rb'graph\.facebook\.com/v[0-9.]+/[0-9]+(?:_[0-9]+)?/(?:feed|posts|comments|published_posts)')
-_FB_PERMALINK = re.compile(rb'facebook\.com/[0-9]+/posts/[0-9]+')
+_POST_ID = re.compile(r"[0-9]+_[0-9]+$")
+_FB_GRAPH_URL = re.compile(r"graph\.facebook\.com/v[0-9.]+/[0-9]+(?:_[0-9]+)?/(?:feed|posts|comments|published_posts)")
+_FB_PERMALINK = re.compile(r"facebook\.com/")
 
 
-def detect_graph(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or not path.name.lower().endswith((".json", ".json.gz", ".json.xz")):
-        return False
-    if _IG_TIME.search(text):
-        return False
-    if _PAGE_INFO.search(text):
-        return True
-    if not _FB_TIME.search(text):
-        return False
-    return bool(_POST_ID.search(text) or _FB_GRAPH_URL.search(text) or _FB_PERMALINK.search(text))
-
+def detect_graph(path: Path, peek: Peek) -> int:
+    """Graph API page feeds, posts and comments (``created_time``; Instagram says ``timestamp``) and page info."""
+    if peek.root != "object" or not base_name(peek.name).endswith(".json"):
+        return 0
+    top = peek.children()
+    if top & {"node", "instaloader", "source_platform", "response", "__twarc"}:
+        return 0
+    for base in peek.object_bases():
+        keys = peek.children(base)
+        if "fan_count" in keys:
+            return 70
+        if "created_time" not in keys or "timestamp" in keys:
+            continue
+        pid = peek.value(f"{base}.id" if base else "id")
+        link = peek.value(f"{base}.permalink_url" if base else "permalink_url")
+        if (isinstance(pid, str) and _POST_ID.match(pid)) or (isinstance(link, str) and _FB_PERMALINK.search(link)) \
+                or _FB_GRAPH_URL.search(str(peek.value("paging.next") or peek.value("paging.previous") or "")):
+            return 70
+        if base and _POST_ID.match(base):
+            return 60  # an id map of posts (``?ids=a,b``): the keys are post ids
+    return 0
 
 FORMATS = [
     Format("facebook_graph", PLATFORM,

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import ijson
 import orjson
 
-from akimwatch.sources.base import RecordError, SourceError, open_binary, parse_iso_utc
+from akimwatch.sources.base import RecordError, SourceError, load_json, open_binary, parse_iso_utc
+from akimwatch.sources.limits import IJSON_BUFFER
 
 # keys a live collector (or a person) may add to a saved response to say when it was fetched
 FETCHED_KEYS = ("fetched_utc", "fetched_at", "taken_at", "retrieved_at", "__fetched_utc")
@@ -30,6 +31,7 @@ class GraphFile:
         self.paging = paging or {}
         self.has_data_list = has_data_list
         self.top = top  # whole object for small non-list responses (single object / id map)
+        self.whole: dict[str, Any] | None = None  # the document loaded whole (integers beyond 64 bits)
 
     def edge(self) -> tuple[str | None, str | None]:
         """(node id, edge name) from the paging URLs, e.g. ('19292868552_101584', 'comments')."""
@@ -58,9 +60,12 @@ class GraphFile:
 
     def items(self) -> Iterator[tuple[int, Any]]:
         """(1-based record number, item) of ``data``; streamed with ijson."""
+        if self.whole is not None:
+            yield from enumerate(self.whole.get("data") or [], start=1)
+            return
         with open_binary(self.path) as fh:
             try:
-                yield from enumerate(ijson.items(fh, "data.item", use_float=True), start=1)
+                yield from enumerate(ijson.items(fh, "data.item", use_float=True, buf_size=IJSON_BUFFER), start=1)
             except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
                 raise SourceError(self.path, "data", None, f"file is truncated or not valid JSON ({exc})") from None
 
@@ -69,7 +74,10 @@ def graph_edge(url: str | None) -> tuple[str | None, str | None]:
     """``https://graph.facebook.com/v11.0/1929_1015/comments?...`` → ('1929_1015', 'comments')."""
     if not url or not isinstance(url, str):
         return None, None
-    parts = [p for p in urlsplit(url).path.split("/") if p]
+    try:
+        parts = [p for p in urlsplit(url).path.split("/") if p]
+    except ValueError:
+        return None, None
     if parts and re.fullmatch(r"v\d+(\.\d+)?", parts[0]):
         parts = parts[1:]
     if len(parts) >= 2 and re.fullmatch(r"[0-9]+(_[0-9]+)?", parts[0]):
@@ -93,7 +101,7 @@ def read_graph_file(path: Path) -> GraphFile:
     builder = None
     try:
         with open_binary(path) as fh:
-            events = ijson.parse(fh, use_float=True)
+            events = ijson.parse(fh, use_float=True, buf_size=IJSON_BUFFER)
             first = next(events, None)
             if first is None:
                 raise SourceError(path, "", None, "is empty")
@@ -111,15 +119,34 @@ def read_graph_file(path: Path) -> GraphFile:
                     if prefix == "paging" and event == "end_map":
                         paging, builder = builder.value, None
     except (ijson.JSONError, EOFError, lzma.LZMAError) as exc:
+        if "integer overflow" in str(exc):  # valid JSON, an integer beyond 64 bits: yajl cannot, json can
+            return _read_whole(path)
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
     top = None
     if not has_data_list:
         with open_binary(path) as fh:
             try:
-                top = orjson.loads(fh.read())
+                top = load_json(fh.read())
             except orjson.JSONDecodeError as exc:
                 raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
     return GraphFile(path, keys, paging, has_data_list, top)
+
+
+def _read_whole(path: Path) -> GraphFile:
+    with open_binary(path) as fh:
+        try:
+            obj = load_json(fh.read())
+        except orjson.JSONDecodeError as exc:
+            raise SourceError(path, "", None, f"file is not valid JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise SourceError(path, "", None, "is not a Graph API response (expected a JSON object)")
+    paging = obj.get("paging") if isinstance(obj.get("paging"), dict) else None
+    has_data = isinstance(obj.get("data"), list)
+    graph = GraphFile(path, list(obj), paging, has_data, None if has_data else obj)
+    graph.whole = obj if has_data else None
+    if has_data:
+        graph.top = {k: v for k, v in obj.items() if k != "data"}
+    return graph
 
 
 def single_objects(graph: GraphFile) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -28,14 +28,19 @@ from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
     as_int,
+    as_list,
     iter_comment_edge,
     iter_json_lines,
+    load_json,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
 )
 from akimwatch.sources.graph import filename_hints, read_graph_file
+from akimwatch.sources.limits import IJSON_BUFFER
+from akimwatch.sources.peek import Peek, base_name
 
 PLATFORM = "instagram"
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
@@ -209,23 +214,38 @@ def _discovery(bd: Any, location: str, fetched) -> Iterator[Record]:
             yield SkippedRecord(where, "-", "is not a JSON object")
 
 
-_IG_TIME = re.compile(rb'"timestamp"\s*:\s*"\d{4}-')
-_IG_MEDIA = re.compile(rb'"(?:media_type|media_product_type|caption|permalink|comments_count|like_count|text)"\s*:')
-_IG_USER = re.compile(rb'"(?:followers_count|media_count|business_discovery)"\s*:')
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT")
+IG_MEDIA_KEYS = {"media_type", "media_product_type", "caption", "permalink", "comments_count", "media_url",
+                 "thumbnail_url", "is_comment_enabled"}
+# X API v2 responses share ``data``/``text`` with IG comments; these keys are X's alone
+X_KEYS = {"edit_history_tweet_ids", "conversation_id", "author_id", "referenced_tweets", "in_reply_to_user_id",
+          "public_metrics"}
 
 
-def detect_graph(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or not path.name.lower().endswith((".json", ".json.gz", ".json.xz")):
-        return False
-    if b'"created_time"' in text or b'"fan_count"' in text or b'"instaloader"' in text:
-        return False  # Facebook Graph API / instaloader
-    if b"\n{" in text.rstrip() and b'"source_platform"' in text:
-        return False  # JSON lines
-    if _IG_TIME.search(text) and _IG_MEDIA.search(text):
-        return True
-    return bool(_IG_USER.search(text) and (b'"username"' in text or b'"business_discovery"' in text))
-
+def detect_graph(path: Path, peek: Peek) -> int:
+    """Graph API responses about IG media, comments and users: ISO ``timestamp``s (Facebook says
+    ``created_time``), media or comment fields, or a Business Discovery / user object."""
+    if peek.root != "object" or not base_name(peek.name).endswith(".json"):
+        return 0
+    top = peek.children()
+    if top & {"node", "instaloader", "created_time", "fan_count", "source_platform", "__twarc", "response"}:
+        return 0
+    if peek.any("data.item.created_time", "meta.result_count", "meta.newest_id") or \
+            (peek.children("data.item") | peek.children("data")) & X_KEYS:
+        return 0
+    if "business_discovery" in top:
+        return 90
+    for base in peek.object_bases():
+        keys = peek.children(base)
+        stamp = peek.value(f"{base}.timestamp" if base else "timestamp")
+        if isinstance(stamp, str) and _ISO_TIME.match(stamp):
+            if keys & IG_MEDIA_KEYS:
+                return 80
+            if "text" in keys:
+                return 70
+        if {"followers_count", "media_count"} & keys and "username" in keys:
+            return 60
+    return 0
 
 # == instaloader ==================================================================================
 def _edge_count(node: dict[str, Any], *keys: str) -> int | None:
@@ -267,8 +287,8 @@ def map_node_post(node: dict[str, Any], location: str = "", raw: Any = None) -> 
     texts = _edge_texts(node.get("edge_media_to_caption"))
     caption = texts[0] if texts else _text(node.get("caption"))
     tagged = []
-    for edge in (node.get("edge_media_to_tagged_user") or {}).get("edges") or []:
-        user = (edge.get("node") or {}).get("user") if isinstance(edge, dict) else None
+    for edge in as_list(as_dict(node.get("edge_media_to_tagged_user")).get("edges")):
+        user = as_dict(edge.get("node")).get("user") if isinstance(edge, dict) else None
         if isinstance(user, dict) and (user.get("username") or user.get("id")):
             tagged.append(AccountRef(PLATFORM, platform_id=_id(user.get("id")), handle=_text(user.get("username")),
                                      name=_text(user.get("full_name"))))
@@ -304,7 +324,7 @@ def map_instaloader_comment(item: dict[str, Any], post_id: str, location: str = 
 def _load_json(path: Path) -> Any:
     try:
         with open_binary(path) as fh:
-            return orjson.loads(fh.read())
+            return load_json(fh.read())
     except orjson.JSONDecodeError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
     except (EOFError, lzma.LZMAError) as exc:  # truncated .xz
@@ -332,7 +352,7 @@ def parse_instaloader(path: Path) -> Iterator[Record]:
     data = _load_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("node"), dict):
         raise SourceError(path, "", "node", "is missing: not an instaloader metadata file")
-    node_type = (data.get("instaloader") or {}).get("node_type") or "Post"
+    node_type = as_dict(data.get("instaloader")).get("node_type") or "Post"
     if node_type == "Post":
         try:
             yield map_node_post(data["node"], "record 1", raw=data)
@@ -349,12 +369,12 @@ def _parse_instaloader_comments(path: Path) -> Iterator[Record]:
                           "instaloader saves '<date>_UTC.json' beside '<date>_UTC_comments.json'; keep them "
                           "together (or run instaloader with metadata JSON enabled)")
     meta = _load_json(sibling)
-    post_id = _id(((meta or {}).get("node") or {}).get("id")) if isinstance(meta, dict) else None
+    post_id = _id(as_dict((meta or {}).get("node")).get("id")) if isinstance(meta, dict) else None
     if not post_id:
         raise SourceError(sibling, "", "node.id", "is missing: cannot tell which post the comments belong to")
     try:
         with open_binary(path) as fh:
-            for n, item in enumerate(ijson.items(fh, "item", use_float=True), start=1):
+            for n, item in enumerate(ijson.items(fh, "item", use_float=True, buf_size=IJSON_BUFFER), start=1):
                 yield from _instaloader_thread(item, post_id, f"record {n}", None)
     except ijson.JSONError as exc:
         raise SourceError(path, "", None, f"file is truncated or not valid JSON ({exc})") from None
@@ -376,16 +396,21 @@ def _instaloader_thread(item: Any, post_id: str, location: str, parent_id: str |
         yield from _instaloader_thread(answer, post_id, f"{location} answer {n}", record.platform_id)
 
 
-def detect_instaloader(path: Path, head: bytes) -> bool:
-    name = path.name.lower()
-    text = head.lstrip()
-    if name.endswith(("_comments.json", "_comments.json.xz", "_comments.json.gz")):
-        return text.startswith(b"[") and (text[1:].lstrip().startswith(b"]") or (
-            b'"created_at"' in text and b'"owner"' in text))
-    if not name.endswith((".json", ".json.xz", ".json.gz")) or not text.startswith(b"{"):
-        return False
-    return b'"instaloader"' in text and b'"node"' in text
-
+def detect_instaloader(path: Path, peek: Peek) -> int:
+    """instaloader's ``{"node": ..., "instaloader": {...}}`` metadata (the ``instaloader`` key may come after a
+    large ``node.iphone_struct``: the whole file is scanned) and its ``_comments.json`` lists."""
+    base = base_name(peek.name)
+    if base.endswith("_comments.json"):
+        if peek.root != "array":
+            return 0
+        if not peek.paths and peek.complete:
+            return 90  # [] : a post without comments
+        return 100 if peek.has("item.created_at", "item.owner") else 0
+    if peek.root != "object" or not base.endswith(".json") or "node" not in peek.keys:
+        return 0
+    if "instaloader" in peek.keys:
+        return 100
+    return 70 if peek.any("node.iphone_struct", "node.shortcode", "node.taken_at_timestamp") else 0
 
 # == Zeeschuimer ==================================================================================
 ZEE_MEDIA_KINDS = {1: "photo", 2: "video", 8: "album"}
@@ -428,7 +453,7 @@ def map_zeeschuimer_item(item: dict[str, Any], location: str = "", raw: Any = No
     holders = [data] + [c for c in data.get("carousel_media") or [] if isinstance(c, dict)]
     for holder in holders:
         tags = holder.get("usertags") if isinstance(holder.get("usertags"), dict) else {}
-        for tag in tags.get("in") or []:
+        for tag in as_list(tags.get("in")):
             tag_user = tag.get("user") if isinstance(tag, dict) else None
             if isinstance(tag_user, dict) and (tag_user.get("username") or tag_user.get("pk")):
                 ref = AccountRef(PLATFORM, platform_id=_id(tag_user.get("pk") or tag_user.get("id")),
@@ -471,16 +496,8 @@ def parse_zeeschuimer(path: Path) -> Iterator[Record]:
             yield record
 
 
-def detect_zeeschuimer(path: Path, head: bytes) -> bool:
-    first = head.lstrip().split(b"\n", 1)[0]
-    if not first.startswith(b"{") or b'"source_platform"' not in first:
-        return False
-    try:
-        row = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return b'"source_platform": "instagram.com"' in first or b'"source_platform":"instagram.com"' in first
-    return isinstance(row, dict) and row.get("source_platform") == "instagram.com" and "data" in row
-
+def detect_zeeschuimer(path: Path, peek: Peek) -> int:
+    return 100 if peek.value("source_platform") == "instagram.com" and "data" in peek.children() else 0
 
 FORMATS = [
     Format("instagram_zeeschuimer", PLATFORM, "Zeeschuimer NDJSON capture of Instagram (4CAT import format)",

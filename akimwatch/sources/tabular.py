@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from akimwatch.models import (
     MEDIA_KINDS,
     PLATFORMS,
@@ -34,6 +32,7 @@ from akimwatch.sources.base import (
     parse_iso_utc,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 KINDS = ("post", "comment", "followers")
 TRUE = {"1", "true", "yes", "y", "t"}
@@ -153,22 +152,19 @@ def parse_csv(path: Path) -> Iterator[Record]:
             raise SourceError(path, f"line {reader.line_num}", None, f"is not valid CSV ({exc})") from None
 
 
-def detect_jsonl(path: Path, head: bytes) -> bool:
-    first = head.lstrip().split(b"\n", 1)[0]
-    if not first.startswith(b"{"):
-        return False
-    try:
-        row = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return False
-    return isinstance(row, dict) and row.get("kind") in KINDS and "platform" in row
+def detect_jsonl(path: Path, peek: Peek) -> int:
+    """Our generic rows say their own ``kind`` and ``platform``."""
+    if peek.root not in ("object", "lines"):
+        return 0
+    return 100 if peek.value("kind") in KINDS and "platform" in peek.keys else 0
 
 
-def detect_csv(path: Path, head: bytes) -> bool:
-    first = head.decode("utf-8-sig", "replace").split("\n", 1)[0]
+def detect_csv(path: Path, peek: Peek) -> int:
+    if peek.is_json:
+        return 0
+    first = peek.head.decode("utf-8-sig", "replace").split("\n", 1)[0]
     cols = {c.strip() for c in first.split(",")}
-    return {"kind", "platform"} <= cols
-
+    return 100 if {"kind", "platform"} <= cols else 0
 
 FORMATS = [
     Format("tabular_jsonl", "*", "Generic JSON Lines: one post/comment/followers object a line", detect_jsonl,

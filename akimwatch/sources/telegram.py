@@ -15,6 +15,7 @@ and text; comments then point at the channel post. See ``_ChannelIndex``.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -28,17 +29,30 @@ from urllib.parse import urljoin
 import ijson
 import orjson
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    Record,
+    SkippedRecord,
+)
 from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    clean_text,
+    current_local_zone,
     open_binary,
     parse_iso_utc,
     parse_unix_utc,
     url_domain,
 )
+from akimwatch.sources.limits import IJSON_BUFFER, READ_ERRORS, LimitExceeded
+from akimwatch.sources.peek import Peek
 
+log = logging.getLogger("akimwatch.import")
 PLATFORM = "telegram"
 CHANNEL_TYPES = ("public_channel", "private_channel")
 GROUP_TYPES = ("public_supergroup", "private_supergroup", "private_group")
@@ -161,11 +175,25 @@ def _poll_text(msg: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _message_time(msg: dict[str, Any]) -> datetime:
+def _message_time(msg: dict[str, Any]) -> tuple[datetime, bool]:
+    """(UTC time, approximate?). Exports from Telegram Desktop 2.6+ carry ``date_unixtime`` (exact); older ones
+    only ``date``, the exporting computer's local time without a zone: read in ``--timezone`` (default
+    Asia/Almaty) and marked approximate — the computer may have been in another zone, and DST is guessed."""
     if msg.get("date_unixtime") not in (None, ""):
-        return parse_unix_utc(msg["date_unixtime"], "date_unixtime")
-    raise RecordError("date_unixtime", "is missing (only exports from Telegram Desktop 2.6+ carry UTC times; "
-                                       "'date' is local time without a zone — re-export with a current version)")
+        return parse_unix_utc(msg["date_unixtime"], "date_unixtime"), False
+    local = msg.get("date")
+    if not isinstance(local, str) or not local:
+        raise RecordError("date_unixtime", "is missing, and so is 'date'")
+    try:
+        naive = datetime.fromisoformat(local)
+    except ValueError:
+        raise RecordError("date", f"is not a local time like 2019-06-20T10:00:00 ({clean_text(local)!r})") from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC), False
+    try:
+        return naive.replace(tzinfo=current_local_zone()).astimezone(UTC), True
+    except (OverflowError, ValueError):
+        raise RecordError("date", f"is out of range ({clean_text(local)!r})") from None
 
 
 def _message_id(msg: dict[str, Any]) -> int:
@@ -186,7 +214,7 @@ def map_export_post(msg: dict[str, Any], chat_id: str, account: AccountRef, *, l
                     chat_handle: str | None = None) -> PostRecord:
     """One ``"type": "message"`` of a channel export (or a channel post's copy) → PostRecord (pure)."""
     mid = _message_id(msg)
-    published = _message_time(msg)
+    published, approx = _message_time(msg)
     text = _message_text(msg)
     forwarded = msg.get("forwarded_from")
     is_repost = "forwarded_from" in msg or "forwarded_from_id" in msg
@@ -199,7 +227,8 @@ def map_export_post(msg: dict[str, Any], chat_id: str, account: AccountRef, *, l
         media_kind=export_media_kind(msg), url=url, is_repost=is_repost,
         repost_source_name=str(forwarded) if is_repost and forwarded else None,
         repost_source_url=source_url, repost_source_domain=url_domain(source_url),
-        likes=_reaction_total(msg), mentions=_entity_mentions(msg), raw=msg, location=location)
+        likes=_reaction_total(msg), mentions=_entity_mentions(msg), raw=msg, location=location,
+        published_approx=approx)
 
 
 def map_export_comment(msg: dict[str, Any], group_id: str, post_platform_id: str, *,
@@ -216,11 +245,12 @@ def map_export_comment(msg: dict[str, Any], group_id: str, post_platform_id: str
         raise RecordError("from_id", f"is missing or not a Telegram peer id ({msg.get('from_id')!r})")
     official = True if channel_id is not None and author_id == channel_id and str(
         msg.get("from_id", "")).startswith("channel") else None
+    published, approx = _message_time(msg)
     return CommentRecord(
         platform=PLATFORM, platform_id=f"{group_id}/{mid}", post_platform_id=post_platform_id,
         author=AccountRef(PLATFORM, platform_id=author_id, name=msg.get("from") or None),
-        published_utc=_message_time(msg), text=_message_text(msg), parent_platform_id=parent_platform_id,
-        likes=_reaction_total(msg), is_official_reply=official, raw=msg, location=location)
+        published_utc=published, text=_message_text(msg), parent_platform_id=parent_platform_id,
+        likes=_reaction_total(msg), is_official_reply=official, raw=msg, location=location, published_approx=approx)
 
 
 def is_channel_copy(msg: dict[str, Any], group_id: str) -> str | None:
@@ -257,7 +287,7 @@ def read_export_header(path: Path) -> dict[str, Any]:
     saw_messages = False
     with open_binary(path) as fh:
         try:
-            for prefix, event, value in ijson.parse(fh):
+            for prefix, event, value in ijson.parse(fh, buf_size=IJSON_BUFFER):
                 if prefix == "" and event == "start_map":
                     continue
                 if prefix == "" and event not in ("map_key", "end_map"):
@@ -288,7 +318,7 @@ def iter_export_messages(path: Path) -> Iterator[tuple[int, Any]]:
     n = 0
     with open_binary(path) as fh:
         try:
-            for n, msg in enumerate(ijson.items(fh, "messages.item", use_float=True), start=1):
+            for n, msg in enumerate(ijson.items(fh, "messages.item", use_float=True, buf_size=IJSON_BUFFER), start=1):
                 yield n, msg
         except ijson.JSONError as exc:
             raise _truncated(path, n + 1, exc) from None
@@ -386,12 +416,26 @@ def find_channel_export(group_path: Path, channel_id: str) -> Path | None:
         try:
             with open_binary(cand) as fh:
                 head = fh.read(4096)
-        except OSError:
+        except (*READ_ERRORS, LimitExceeded):
             continue
         types = rb"|".join(t.encode() for t in CHANNEL_TYPES)
         if re.search(rb'"type"\s*:\s*"(' + types + rb')"', head) and pattern.search(head):
             return cand
     return None
+
+
+def _load_channel_index(group_path: Path, channel_id: str) -> _ChannelIndex | None:
+    """The linked channel export's index, or None when there is none or it cannot be read (a damaged file
+    beside the group export must not fail the group: its copies are then kept as the group's own posts)."""
+    found = find_channel_export(group_path, channel_id)
+    if found is None:
+        return None
+    try:
+        return _ChannelIndex.load(found)
+    except (SourceError, LimitExceeded, *READ_ERRORS, ValueError):
+        log.warning("%s: the linked channel export %s cannot be read; channel posts are kept from the group",
+                    group_path, found)
+        return None
 
 
 def _parse_group(path: Path, group_id: str) -> Iterator[Record]:
@@ -414,8 +458,7 @@ def _parse_group(path: Path, group_id: str) -> Iterator[Record]:
         channel_id = is_channel_copy(msg, group_id)
         if channel_id is not None:
             if channel_id not in indexes:
-                found = find_channel_export(path, channel_id)
-                indexes[channel_id] = _ChannelIndex.load(found) if found else None
+                indexes[channel_id] = _load_channel_index(path, channel_id)
             record = _map_copy(msg, group_id, channel_id, indexes[channel_id], location)
             if isinstance(record, str):  # matched to the channel export's post
                 root_of[mid] = (record, channel_id)
@@ -464,14 +507,13 @@ def _map_copy(msg: dict[str, Any], group_id: str, channel_id: str, index: _Chann
     return record
 
 
-def detect_desktop(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"messages"' not in text:
-        return False
-    types = rb"|".join(t.encode() for t in CHANNEL_TYPES + GROUP_TYPES + OTHER_TYPES)
-    return re.search(rb'"type"\s*:\s*"(' + types + rb')"', text) is not None and \
-        re.search(rb'"messages"\s*:\s*\[', text) is not None
-
+def detect_desktop(path: Path, peek: Peek) -> int:
+    """A chat export: a ``messages`` list beside the chat's ``type`` (any version of Telegram Desktop)."""
+    if peek.root != "object" or "messages" not in peek.keys:
+        return 0
+    if peek.value("type") in CHANNEL_TYPES + GROUP_TYPES + OTHER_TYPES:
+        return 100
+    return 60 if peek.any("messages.item.date", "messages.item.date_unixtime") else 0
 
 # ---------------------------------------------------------------------------------------------
 # Web preview t.me/s/<channel>: pure mappers
@@ -665,7 +707,18 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
     ``taken_utc`` dates the follower count when the page itself does not say when it was rendered.
     """
     tree = _html_parser()(html)
-    messages = [m for m in tree.css(".tgme_widget_message") if "service_message" not in _classes(m)]
+    omitted: list[Record] = []
+    messages = []
+    for m in tree.css(".tgme_widget_message"):
+        if _is_service(m):
+            omitted.append(OmittedRecord(f"message {m.attributes.get('data-post') or '?'}", SERVICE_MESSAGE))
+        else:
+            messages.append(m)
+    if not messages and tree.css_first(".tgme_widget_message_error") is not None:
+        # a single-post embed (t.me/<channel>/<id>?embed=1) of a deleted or never-existing post
+        error = html_text(tree.css_first(".tgme_widget_message_error")) or "Post not found"
+        return PreviewPage([OmittedRecord("page", f"embed page without a post («{clean_text(error, 60)}»)")],
+                           None, None, None, None)
     ids_by_handle: dict[str, str] = {}
     rendered: datetime | None = None
     for m in messages:
@@ -676,7 +729,7 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
         if isinstance(view.get("t"), int):
             when = datetime.fromtimestamp(view["t"], tz=UTC)
             rendered = when if rendered is None or when > rendered else rendered
-    records: list[Record] = []
+    records: list[Record] = list(omitted)
     min_id: int | None = None
     for n, message in enumerate(messages, start=1):
         location = f"message {n}"
@@ -700,6 +753,16 @@ def map_preview_page(html: str, base_url: str | None = None, taken_utc: datetime
         page_handle = first.account.handle if first else None
     return PreviewPage(records, min_id, page_handle, page_id or ids_by_handle.get((page_handle or "").lower()),
                        rendered)
+
+
+SERVICE_MESSAGE = "service message (channel created, title or photo changed, pinned…): not a post"
+
+
+def _is_service(message) -> bool:
+    """t.me/s pages mark service messages with a ``service_message`` class; single-post embeds put a
+    ``tgme_widget_message_service`` element inside the message."""
+    return "service_message" in _classes(message) or message.css_first(
+        ".tgme_widget_message_service, .tgme_widget_message_service_message") is not None
 
 
 def map_preview_html(html: str, base_url: str | None = None, taken_utc: datetime | None = None) -> list[Record]:
@@ -748,6 +811,8 @@ def _follower_record(tree, handle: str | None, channel_id: str | None,
 def parse_preview(path: Path) -> Iterator[Record]:
     with open_binary(path) as fh:
         data = fh.read()
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        raise SourceError(path, "", None, "is JSON, not a t.me page (HTML)", "drop --format to detect the format")
     try:
         html = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -756,9 +821,11 @@ def parse_preview(path: Path) -> Iterator[Record]:
     yield from map_preview_html(html, taken_utc=mtime)
 
 
-def detect_preview(path: Path, head: bytes) -> bool:
-    return b"tgme_widget_message" in head or b"tgme_channel_info" in head
-
+def detect_preview(path: Path, peek: Peek) -> int:
+    """t.me/s/<channel> pages and single-post embeds (``?embed=1``) carry Telegram's widget classes."""
+    if peek.is_json:
+        return 0
+    return 100 if b"tgme_widget_message" in peek.head or b"tgme_channel_info" in peek.head else 0
 
 FORMATS = [
     Format("telegram_desktop", PLATFORM, "Telegram Desktop 'Export chat history' JSON (channel or discussion group)",

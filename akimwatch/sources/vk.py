@@ -14,17 +14,31 @@ so a community and a user with the same number never collide, and a community an
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    Record,
+    SkippedRecord,
+)
 from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
+    as_id,
     as_int,
+    as_list,
+    as_text,
+    clean_text,
     is_json_lines,
     iter_json_lines,
     parse_iso_utc,
@@ -32,9 +46,13 @@ from akimwatch.sources.base import (
     read_json_file,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "vk"
-METHODS = ("wall.get", "wall.getComments", "groups.getById")
+METHODS = ("wall.get", "wall.getById", "wall.getComments", "wall.getComment", "groups.getById")
+COMMENT_METHODS = ("wall.getComments", "wall.getComment")
+DELETED = "deleted comment (VK keeps only its id)"
+BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 LONG_VIDEO_S = 60
 SIDE_CAR = re.compile(r"wall\.getComments_(-?\d+)_(\d+)", re.IGNORECASE)
 # [id123|Name], [club123|Name], [public123|Name] in post texts
@@ -46,14 +64,15 @@ class Directory:
 
     def __init__(self, response: dict[str, Any] | None = None):
         self.accounts: dict[str, tuple[str | None, str | None]] = {}  # owner id → (screen_name, name)
-        for profile in (response or {}).get("profiles") or []:
-            if isinstance(profile, dict) and profile.get("id") is not None:
-                name = " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p) or None
-                self.accounts[str(profile["id"])] = (profile.get("screen_name") or None, name)
-        for group in (response or {}).get("groups") or []:
-            if isinstance(group, dict) and group.get("id") is not None:
-                gid = str(-abs(int(group["id"])))
-                self.accounts[gid] = (group.get("screen_name") or None, group.get("name") or None)
+        for profile in as_list((response or {}).get("profiles")):
+            if isinstance(profile, dict) and as_id(profile.get("id")) is not None:
+                name = " ".join(p for p in (as_text(profile.get("first_name")), as_text(profile.get("last_name")))
+                                if p) or None
+                self.accounts[str(profile["id"])] = (as_text(profile.get("screen_name")), name)
+        for group in as_list((response or {}).get("groups")):
+            if isinstance(group, dict) and as_int(group.get("id")) is not None:
+                gid = str(-abs(as_int(group["id"]) or 0))
+                self.accounts[gid] = (as_text(group.get("screen_name")), as_text(group.get("name")))
 
     def ref(self, owner_id: Any) -> AccountRef:
         key = str(owner_id)
@@ -89,7 +108,7 @@ def _media_kind(attachments: list[Any]) -> str:
 def _link(attachments: list[Any]) -> str | None:
     for att in attachments:
         if isinstance(att, dict) and att.get("type") == "link":
-            url = (att.get("link") or {}).get("url")
+            url = as_dict(att.get("link")).get("url")
             if url:
                 return url
     return None
@@ -101,6 +120,15 @@ def _mentions(text: str | None) -> tuple[AccountRef, ...]:
         pid = number if kind == "id" else f"-{number}"
         refs.append(AccountRef(PLATFORM, platform_id=pid, name=name or None))
     return tuple(refs)
+
+
+def vk_text(value: Any) -> str | None:
+    """A text as people wrote it: API versions before 5.0 sent HTML (``<br>`` line breaks, ``&quot;``)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if BR.search(value):
+        value = html.unescape(BR.sub("\n", value))
+    return value
 
 
 def post_url(owner_id: str, post_id: Any) -> str:
@@ -115,7 +143,7 @@ def map_post(item: dict[str, Any], directory: Directory, location: str) -> PostR
     author = _owner(item.get("from_id") or owner, "from_id")
     published = parse_unix_utc(item.get("date"), "date")
     attachments = item.get("attachments") if isinstance(item.get("attachments"), list) else []
-    text = item.get("text") or None
+    text = vk_text(item.get("text"))
     media_kind = _media_kind(attachments)
     source_name = source_url = None
     copies = item.get("copy_history") if isinstance(item.get("copy_history"), list) else []
@@ -129,7 +157,7 @@ def map_post(item: dict[str, Any], directory: Directory, location: str) -> PostR
             post_url(str(source_owner), source["id"]) if source_owner and source.get("id") else None)
         if media_kind == "text":
             media_kind = _media_kind(source_attachments)
-        text = text or source.get("text") or None
+        text = text or vk_text(source.get("text"))
     news = _link(attachments) or (_link(source.get("attachments") or []) if source else None)
     comments = item.get("comments") if isinstance(item.get("comments"), dict) else {}
     can_post = comments.get("can_post")
@@ -145,28 +173,34 @@ def map_post(item: dict[str, Any], directory: Directory, location: str) -> PostR
 
 def map_comment(item: dict[str, Any], owner_id: str, post_id: str, directory: Directory, location: str,
                 parent_id: Any = None) -> CommentRecord:
-    """One ``wall.getComments`` item (top level or from a ``thread``) → a comment (pure)."""
-    if item.get("id") in (None, ""):
+    """One ``wall.getComments`` item (top level or from a ``thread``) → a comment (pure). API versions before
+    5.0 name the fields ``cid`` / ``uid`` / ``reply_to_cid`` and send HTML text."""
+    comment_id = item.get("id", item.get("cid"))
+    if comment_id in (None, "") or isinstance(comment_id, (dict, list, bool)):
         raise RecordError("id", "is missing")
-    author = _owner(item.get("from_id"), "from_id")
-    parent = item.get("reply_to_comment") or (item.get("parents_stack") or [None])[-1] or parent_id
+    author = _owner(item.get("from_id") or item.get("uid"), "from_id")
+    stack = item.get("parents_stack") if isinstance(item.get("parents_stack"), list) else []
+    parent = item.get("reply_to_comment") or item.get("reply_to_cid") or (stack or [None])[-1] or parent_id
+    if isinstance(parent, (dict, list, bool)):
+        raise RecordError("reply_to_comment", "is not a comment id")
     return CommentRecord(
-        platform=PLATFORM, platform_id=f"{owner_id}_{item['id']}", post_platform_id=f"{owner_id}_{post_id}",
+        platform=PLATFORM, platform_id=f"{owner_id}_{comment_id}", post_platform_id=f"{owner_id}_{post_id}",
         parent_platform_id=f"{owner_id}_{parent}" if parent else None, author=directory.ref(author),
-        published_utc=parse_unix_utc(item.get("date"), "date"), text=item.get("text") or None,
+        published_utc=parse_unix_utc(item.get("date"), "date"), text=vk_text(item.get("text")),
         likes=_count(item.get("likes")), raw=item, location=location)
 
 
 def map_group_followers(group: dict[str, Any], taken: Any, location: str) -> FollowerRecord:
-    if group.get("id") in (None, ""):
-        raise RecordError("id", "is missing")
+    gid = as_int(group.get("id"))
+    if gid is None:
+        raise RecordError("id", "is missing or not a VK id")
     members = as_int(group.get("members_count"))
     if members is None:
         raise RecordError("members_count", "is missing (request fields=members_count)")
     taken_utc = parse_unix_utc(taken, "fetched_at") if isinstance(taken, int) else parse_iso_utc(taken, "fetched_at")
     return FollowerRecord(
-        account=AccountRef(PLATFORM, platform_id=str(-abs(int(group["id"]))), handle=group.get("screen_name"),
-                           name=group.get("name")), taken_utc=taken_utc, followers=members, location=location)
+        account=AccountRef(PLATFORM, platform_id=str(-abs(gid)), handle=as_text(group.get("screen_name")),
+                           name=as_text(group.get("name"))), taken_utc=taken_utc, followers=members, location=location)
 
 
 def _safe(fn, location: str, *args: Any, **kwargs: Any) -> Record:
@@ -180,33 +214,59 @@ def _at(where: str, what: str) -> str:
     return f"{where}, {what}" if where else what
 
 
-def _comments(response: dict[str, Any], params: dict[str, Any], path: Path, where: str) -> Iterator[Record]:
-    directory = Directory(response)
+def _comments(items: list[Any], directory: Directory, params: dict[str, Any], path: Path,
+              where: str) -> Iterator[Record]:
     side = SIDE_CAR.search(path.name)
     owner = params.get("owner_id", side.group(1) if side else None)
     post = params.get("post_id", side.group(2) if side else None)
-    for n, item in enumerate(response.get("items") or [], start=1):
+    for n, item in enumerate(items, start=1):
         loc = _at(where, f"record {n}")
         if not isinstance(item, dict):
             yield SkippedRecord(loc, "items", "is not a JSON object")
             continue
+        if item.get("deleted") and not item.get("thread"):
+            yield OmittedRecord(loc, DELETED)
+            continue
         item_owner, item_post = item.get("owner_id", owner), item.get("post_id", post)
         if item_owner in (None, "") or item_post in (None, ""):
-            yield SkippedRecord(loc, "post_id", "is unknown: save the response in an envelope with params "
-                                "owner_id/post_id or name the file wall.getComments_<owner_id>_<post_id>.json")
-            continue
+            raise SourceError(path, loc, "post_id", "is unknown: these are comments (wall.getComments) without "
+                              "the post they belong to", "save the response in an envelope with params owner_id/"
+                              "post_id, or name the file wall.getComments_<owner_id>_<post_id>.json")
         try:
-            owner_s, post_s = _owner(item_owner, "owner_id"), str(as_int(item_post) or item_post)
+            owner_s = _owner(item_owner, "owner_id")
+            post_n = as_int(item_post)
+            if post_n is None:
+                raise RecordError("post_id", f"is not a VK post id ({clean_text(str(item_post))!r})")
         except RecordError as exc:
             yield SkippedRecord(loc, exc.field, exc.reason)
             continue
-        if not item.get("deleted"):  # a deleted comment has no author or text left; its replies still count
+        post_s = str(post_n)
+        if item.get("deleted"):  # a deleted comment has no author or text left; its replies still count
+            yield OmittedRecord(loc, DELETED)
+        else:
             yield _safe(map_comment, loc, item, owner_s, post_s, directory)
         thread = item.get("thread") if isinstance(item.get("thread"), dict) else {}
-        for m, reply in enumerate(thread.get("items") or [], start=1):
+        replies = thread.get("items") if isinstance(thread.get("items"), list) else []
+        for m, reply in enumerate(replies, start=1):
             rloc = f"{loc}, reply {m}"
-            if isinstance(reply, dict) and not reply.get("deleted"):
+            if not isinstance(reply, dict):
+                yield SkippedRecord(rloc, "thread.items", "is not a JSON object")
+            elif reply.get("deleted"):
+                yield OmittedRecord(rloc, DELETED)
+            else:
                 yield _safe(map_comment, rloc, reply, owner_s, post_s, directory, parent_id=item.get("id"))
+
+
+def _response_items(response: Any) -> tuple[list[Any], dict[str, Any]] | None:
+    """The items of a response and the dict that may list their profiles/groups: ``{"items": [...]}`` (5.x,
+    ``extended=1`` too), a bare list (``wall.getById``), or a list led by the total count (API before 5.0)."""
+    if isinstance(response, dict) and isinstance(response.get("items"), list):
+        return response["items"], response
+    if isinstance(response, list):
+        items = response[1:] if response and isinstance(response[0], int) and not isinstance(
+            response[0], bool) else response
+        return items, {}
+    return None
 
 
 def map_response(obj: Any, path: Path, where: str = "") -> Iterator[Record]:
@@ -217,7 +277,8 @@ def map_response(obj: Any, path: Path, where: str = "") -> Iterator[Record]:
     if isinstance(obj.get("error"), dict):
         err = obj["error"]
         yield SkippedRecord(where or "response", "error",
-                            f"is a VK API error {err.get('error_code')}: {err.get('error_msg')}")
+                            f"is a VK API error {clean_text(str(err.get('error_code')))}: "
+                            f"{clean_text(str(err.get('error_msg')))}")
         return
     response = obj.get("response")
     method = obj.get("method")
@@ -226,31 +287,46 @@ def map_response(obj: Any, path: Path, where: str = "") -> Iterator[Record]:
         groups = response.get("groups") if isinstance(response, dict) else response
         if not obj.get("fetched_at"):
             return  # no honest time for the member counts: nothing to record (docs/formats.md)
-        for n, group in enumerate(groups or [], start=1):
+        for n, group in enumerate(groups if isinstance(groups, list) else [], start=1):
             loc = _at(where, f"record {n}")
             if isinstance(group, dict):
                 yield _safe(map_group_followers, loc, group, obj["fetched_at"])
         return
-    if not isinstance(response, dict) or not isinstance(response.get("items"), list):
-        yield SkippedRecord(where or "response", "response.items", "is missing: not a wall.get/wall.getComments "
-                            "response")
+    found = _response_items(response)
+    if found is None:
+        yield SkippedRecord(where or "response", "response.items", "is missing: not a wall.get/wall.getById/"
+                            "wall.getComments response")
         return
-    if method == "wall.getComments" or (method is None and SIDE_CAR.search(path.name)) or (
-            method is None and _looks_like_comments(response)):
-        yield from _comments(response, params, path, where)
+    items, holder = found
+    directory = Directory(holder)
+    if method in COMMENT_METHODS or (method is None and SIDE_CAR.search(path.name)) or (
+            method is None and _looks_like_comments(items)):
+        yield from _comments(items, directory, params, path, where)
         return
-    directory = Directory(response)
-    for n, item in enumerate(response["items"], start=1):
+    for n, item in enumerate(items, start=1):
         loc = _at(where, f"record {n}")
         if not isinstance(item, dict):
             yield SkippedRecord(loc, "items", "is not a JSON object")
             continue
+        if item.get("deleted") or item.get("is_deleted"):
+            yield OmittedRecord(loc, "deleted post")
+            continue
         yield _safe(map_post, loc, item, directory)
 
 
-def _looks_like_comments(response: dict[str, Any]) -> bool:
-    items = [i for i in response.get("items") or [] if isinstance(i, dict)]
-    return bool(items) and all("post_id" in i or "parents_stack" in i or "thread" in i for i in items)
+COMMENT_ONLY_KEYS = {"post_id", "parents_stack", "thread", "reply_to_comment", "reply_to_cid", "cid"}
+POST_ONLY_KEYS = {"owner_id", "to_id", "post_type", "copy_history", "reposts", "views", "is_pinned"}
+
+
+def _looks_like_comments(items: list[Any]) -> bool:
+    """Comments, also in the older shape without ``post_id``: items with comment-only keys, or without any of
+    the keys every wall post has."""
+    live = [i for i in items if isinstance(i, dict) and not i.get("deleted")]
+    if not live:
+        return any(isinstance(i, dict) and i.get("deleted") for i in items)
+    if all(COMMENT_ONLY_KEYS & i.keys() for i in live):
+        return True
+    return all(not (POST_ONLY_KEYS & i.keys()) and ("from_id" in i or "uid" in i) for i in live)
 
 
 def parse(path: Path) -> Iterator[Record]:
@@ -272,19 +348,23 @@ def parse(path: Path) -> Iterator[Record]:
     yield from map_response(obj, path)
 
 
-ENVELOPE = re.compile(rb'"method"\s*:\s*"(wall\.get|wall\.getComments|groups\.getById)"')
-RESPONSE = re.compile(rb'"response"\s*:\s*\{')
+VK_ITEM_KEYS = {"owner_id", "from_id", "to_id", "post_id", "post_type", "copy_history", "reposts", "parents_stack",
+                "thread", "reply_to_comment", "reply_to_user", "cid", "uid"}
 
 
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith((b"{", b"[")) or b'"source_platform"' in head or b'"youtube#' in head:
-        return False
-    if ENVELOPE.search(head):
-        return True
-    return RESPONSE.search(head) is not None and b'"items"' in head and (
-        b'"owner_id"' in head or b'"from_id"' in head)
-
+def detect(path: Path, peek: Peek) -> int:
+    """Our collector envelope (``method``) or a bare ``{"response": ...}`` whose items are VK wall items."""
+    if not peek.is_json or str(peek.value("response.kind") or peek.value("kind") or "").startswith("youtube#"):
+        return 0
+    method = peek.value("method") or peek.value("item.method")
+    if isinstance(method, str) and method in METHODS:
+        return 100
+    for root in ("response", "item.response"):
+        items = (peek.children(f"{root}.items.item") | peek.children(f"{root}.item")
+                 | peek.children(f"{root}.items.item.thread.items.item"))
+        if items & VK_ITEM_KEYS and "date" in items:
+            return 80
+    return 0
 
 FORMATS = [
     Format("vk_api", PLATFORM, "VK API JSON: wall.get, wall.getComments, groups.getById (bare or in an envelope)",

@@ -18,7 +18,6 @@ the store archives the earlier text. A user-lookup page gives follower snapshots
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,13 +29,16 @@ from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostReco
 from akimwatch.sources.base import (
     Format,
     RecordError,
+    as_dict,
     as_int,
+    as_list,
     iter_json_lines,
     open_binary,
     parse_iso_utc,
     read_json_file,
     url_domain,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "x"
 TWEET_URL = "https://x.com/{user}/status/{id}"
@@ -79,13 +81,13 @@ class Context:
 def context_from_includes(page: dict[str, Any]) -> Context:
     ctx = Context()
     includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
-    for user in includes.get("users") or []:
+    for user in as_list(includes.get("users")):
         if isinstance(user, dict) and user.get("id") is not None:
             ctx.users[str(user["id"])] = user
-    for media in includes.get("media") or []:
+    for media in as_list(includes.get("media")):
         if isinstance(media, dict) and media.get("media_key"):
             ctx.media[str(media["media_key"])] = media
-    for tweet in includes.get("tweets") or []:
+    for tweet in as_list(includes.get("tweets")):
         if isinstance(tweet, dict):
             ctx.add_tweet(tweet)
     return ctx
@@ -98,14 +100,14 @@ def context_from_flat(tweet: dict[str, Any], ctx: Context | None = None) -> Cont
         user = tweet.get(key)
         if isinstance(user, dict) and user.get("id") is not None:
             ctx.users.setdefault(str(user["id"]), user)
-    for mention in (tweet.get("entities") or {}).get("mentions") or []:
+    for mention in as_list(as_dict(tweet.get("entities")).get("mentions")):
         if isinstance(mention, dict) and mention.get("id") is not None and mention.get("username"):
             ctx.users.setdefault(str(mention["id"]), mention)
-    for media in (tweet.get("attachments") or {}).get("media") or []:
+    for media in as_list(as_dict(tweet.get("attachments")).get("media")):
         if isinstance(media, dict) and media.get("media_key"):
             ctx.media.setdefault(str(media["media_key"]), media)
     ctx.add_tweet(tweet)
-    for ref in tweet.get("referenced_tweets") or []:
+    for ref in as_list(tweet.get("referenced_tweets")):
         if isinstance(ref, dict) and ref.get("id") is not None and len(ref) > 2:  # inlined, not just type+id
             context_from_flat(ref, ctx)
     return ctx
@@ -124,7 +126,7 @@ def _tweet_url(tweet_id: str, username: str | None) -> str:
 def _external_link(*tweets: dict[str, Any] | None) -> str | None:
     """The first link that leaves X (a news portal) in the tweets' ``entities.urls``."""
     for tweet in tweets:
-        for url in ((tweet or {}).get("entities") or {}).get("urls") or []:
+        for url in as_list(as_dict((tweet or {}).get("entities")).get("urls")):
             if not isinstance(url, dict):
                 continue
             target = url.get("unwound_url") or url.get("expanded_url") or url.get("url")
@@ -135,7 +137,7 @@ def _external_link(*tweets: dict[str, Any] | None) -> str | None:
 
 
 def _media_kind(tweet: dict[str, Any], ctx: Context) -> str:
-    keys = [str(k) for k in (tweet.get("attachments") or {}).get("media_keys") or []]
+    keys = [str(k) for k in as_dict(tweet.get("attachments")).get("media_keys") or []]
     if not keys:
         return "text"
     if len(keys) > 1:
@@ -157,23 +159,31 @@ def _text(tweet: dict[str, Any]) -> str | None:
     return tweet.get("text")
 
 
+def _sid(value: Any) -> str | None:
+    """An id as the API gives it (a string, or a number in some tools' output); anything else is no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
 def map_tweet(tweet: dict[str, Any], ctx: Context, location: str, raw: Any = None) -> PostRecord | CommentRecord:
     """One API v2 tweet object (with its page's context) → a post or a comment (pure)."""
-    if tweet.get("id") in (None, ""):
-        raise RecordError("id", "is missing")
-    tweet_id = str(tweet["id"])
-    author_id = tweet.get("author_id")
-    if author_id in (None, ""):
+    tweet_id = _sid(tweet.get("id"))
+    if tweet_id is None:
+        raise RecordError("id", "is missing or not an id")
+    author_id = _sid(tweet.get("author_id"))
+    if author_id is None:
         raise RecordError("author_id", "is missing (request expansions=author_id)")
     published = parse_iso_utc(tweet.get("created_at"), "created_at")
-    author = _user_ref(str(author_id), ctx)
-    refs = {r.get("type"): str(r.get("id")) for r in tweet.get("referenced_tweets") or []
-            if isinstance(r, dict) and r.get("id") is not None}
+    author = _user_ref(author_id, ctx)
+    listed = tweet.get("referenced_tweets") if isinstance(tweet.get("referenced_tweets"), list) else []
+    refs = {r["type"]: _sid(r.get("id")) for r in listed
+            if isinstance(r, dict) and isinstance(r.get("type"), str) and _sid(r.get("id"))}
     metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
     pid = ctx.canon(tweet_id)
     if pid != tweet_id and pid in ctx.tweets:  # a later version of an edited tweet: published when first posted
         published = parse_iso_utc(ctx.tweets[pid].get("created_at") or tweet.get("created_at"), "created_at")
-    conversation = tweet.get("conversation_id")
+    conversation = _sid(tweet.get("conversation_id"))
     is_reply = "retweeted" not in refs and (
         (conversation not in (None, "") and ctx.canon(conversation) != pid)
         or (conversation in (None, "") and "replied_to" in refs))
@@ -200,7 +210,7 @@ def map_tweet(tweet: dict[str, Any], ctx: Context, location: str, raw: Any = Non
     news = _external_link(tweet, source) if source_id else None
     mentions = tuple(AccountRef(PLATFORM, platform_id=str(m["id"]) if m.get("id") else ctx.user_id_of(
                                     m.get("username")), handle=m.get("username"))
-                     for m in (tweet.get("entities") or {}).get("mentions") or []
+                     for m in as_dict(tweet.get("entities")).get("mentions") or []
                      if isinstance(m, dict) and (m.get("username") or m.get("id")))
     return PostRecord(
         platform=PLATFORM, platform_id=pid, account=author, published_utc=published, text=_text(tweet),
@@ -216,7 +226,7 @@ def map_user_followers(user: dict[str, Any], taken: str, location: str) -> Follo
     """A user object from a user-lookup page, at the time the page was retrieved → a snapshot (pure)."""
     if user.get("id") in (None, ""):
         raise RecordError("id", "is missing")
-    followers = as_int((user.get("public_metrics") or {}).get("followers_count"))
+    followers = as_int(as_dict(user.get("public_metrics")).get("followers_count"))
     if followers is None:
         raise RecordError("public_metrics.followers_count", "is missing (request user.fields=public_metrics)")
     return FollowerRecord(
@@ -266,7 +276,7 @@ def map_object(obj: Any, where: str, raw: Any, item_label: str) -> Iterator[Reco
     for item in items:
         if isinstance(item, dict):
             ctx.add_tweet(item)
-    retrieved = (obj.get("__twarc") or {}).get("retrieved_at") if isinstance(obj.get("__twarc"), dict) else None
+    retrieved = as_dict(obj.get("__twarc")).get("retrieved_at") if isinstance(obj.get("__twarc"), dict) else None
     for n, item in enumerate(items, start=1):
         location = f"{where}, {item_label} {n}" if where else f"{item_label} {n}"
         try:
@@ -311,27 +321,30 @@ def parse(path: Path) -> Iterator[Record]:
         yield from map_object(obj, where, line, "tweet")
 
 
-TWEET_KEYS = re.compile(rb'"(conversation_id|edit_history_tweet_ids|in_reply_to_user_id)"\s*:')
-USER_METRICS = re.compile(rb'"public_metrics"\s*:\s*\{[^{}]*"followers_count"')
+TWEET_KEYS = {"conversation_id", "edit_history_tweet_ids", "in_reply_to_user_id", "referenced_tweets"}
 
 
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"source_platform"' in head:
-        return False
-    first = text.split(b"\n", 1)[0]
-    try:  # a short first line: check the generic tabular JSONL rows are not claimed
-        row = orjson.loads(first)
-        if isinstance(row, dict) and "platform" in row and "kind" in row:
-            return False
-    except orjson.JSONDecodeError:
-        pass
-    if b'"__twarc"' in head and (b'"data"' in head or b'"author_id"' in head):
-        return True
-    if TWEET_KEYS.search(head) and b'"author_id"' in head:
-        return True
-    return b'"data"' in head and b'"username"' in head and USER_METRICS.search(head) is not None
-
+def detect(path: Path, peek: Peek) -> int:
+    """twarc2 pages and flattened lines, and X API v2 responses (search, mentions, lookups, users)."""
+    if peek.root not in ("object", "lines"):
+        return 0
+    top = peek.children()
+    if "source_platform" in top or {"kind", "platform"} <= top or "response" in top:
+        return 0
+    if "__twarc" in top:
+        return 100
+    item = peek.children("data.item") | peek.children("data")
+    if item & TWEET_KEYS:
+        return 90
+    if "meta" in top and peek.any("meta.result_count", "meta.newest_id", "meta.next_token") and \
+            {"id", "text"} <= item:
+        return 90
+    if top & TWEET_KEYS and "author_id" in top:
+        return 80  # twarc2 flattened: one tweet a line
+    if "username" in item and peek.any("data.item.public_metrics.followers_count",
+                                       "data.public_metrics.followers_count"):
+        return 70
+    return 0
 
 FORMATS = [
     Format("x_api_v2", PLATFORM,

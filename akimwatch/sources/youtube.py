@@ -20,17 +20,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, Record, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    Record,
+    SkippedRecord,
+)
 from akimwatch.sources.base import (
     Format,
     RecordError,
     SourceError,
+    as_dict,
+    as_id,
     as_int,
+    as_text,
     is_json_lines,
     iter_json_lines,
     parse_iso_utc,
     read_json_file,
 )
+from akimwatch.sources.peek import Peek
 
 PLATFORM = "youtube"
 SHORTS_MAX_S = 60
@@ -57,7 +69,7 @@ def _snippet(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(snippet: dict[str, Any]) -> str | None:
-    parts = [p for p in (snippet.get("title"), snippet.get("description")) if p]
+    parts = [p for p in (as_text(snippet.get("title")), as_text(snippet.get("description"))) if p]
     return "\n\n".join(parts) or None
 
 
@@ -67,12 +79,12 @@ def video_id_of(item: dict[str, Any]) -> str | None:
     if kind == "youtube#video":
         return item.get("id") if isinstance(item.get("id"), str) else None
     if kind == "youtube#playlistItem":
-        details = item.get("contentDetails") or {}
-        resource = (item.get("snippet") or {}).get("resourceId") or {}
-        return details.get("videoId") or resource.get("videoId")
+        details = as_dict(item.get("contentDetails"))
+        resource = as_dict(as_dict(item.get("snippet")).get("resourceId"))
+        return as_id(details.get("videoId")) or as_id(resource.get("videoId"))
     if kind == "youtube#searchResult":
-        ident = item.get("id") or {}
-        return ident.get("videoId") if ident.get("kind") == "youtube#video" else None
+        ident = as_dict(item.get("id"))
+        return as_id(ident.get("videoId")) if ident.get("kind") == "youtube#video" else None
     return None
 
 
@@ -85,10 +97,10 @@ def map_video(item: dict[str, Any], location: str) -> PostRecord:
     details = item.get("contentDetails") if isinstance(item.get("contentDetails"), dict) else {}
     # a playlist item's snippet.publishedAt is when it was added to the playlist; the video's own time wins
     published = parse_iso_utc(details.get("videoPublishedAt") or snippet.get("publishedAt"), "snippet.publishedAt")
-    channel = snippet.get("videoOwnerChannelId") or snippet.get("channelId")
+    channel = as_id(snippet.get("videoOwnerChannelId")) or as_id(snippet.get("channelId"))
     if not channel:
         raise RecordError("snippet.channelId", "is missing")
-    channel_title = snippet.get("videoOwnerChannelTitle") or snippet.get("channelTitle")
+    channel_title = as_text(snippet.get("videoOwnerChannelTitle")) or as_text(snippet.get("channelTitle"))
     stats = item.get("statistics") if isinstance(item.get("statistics"), dict) else {}
     seconds = parse_duration(details.get("duration"))
     media_kind = "video" if seconds is not None and 0 < seconds <= SHORTS_MAX_S else "long_video"
@@ -101,29 +113,41 @@ def map_video(item: dict[str, Any], location: str) -> PostRecord:
         raw=item, location=location)
 
 
+def _replies(thread: dict[str, Any]) -> list[Any]:
+    holder = thread.get("replies")
+    replies = holder.get("comments") if isinstance(holder, dict) else None
+    return replies if isinstance(replies, list) else []
+
+
+CHANNEL_COMMENT = "channel comment (on the channel, not under a video)"
+
+
 def map_comment(comment: dict[str, Any], location: str, video_id: str | None = None,
                 parent_id: str | None = None) -> CommentRecord:
     """A ``youtube#comment`` (top level or reply) → a comment (pure).
 
     ``video_id``/``parent_id`` come from the enclosing thread or the request when the comment lacks them.
     """
-    if not comment.get("id"):
+    comment_id = as_id(comment.get("id"))
+    if not comment_id:
         raise RecordError("id", "is missing")
     snippet = _snippet(comment)
-    video = snippet.get("videoId") or video_id
-    if not video:
+    video = as_id(snippet.get("videoId")) or as_id(video_id)
+    parent = as_id(snippet.get("parentId")) or as_id(parent_id)
+    if not video and not as_id(snippet.get("parentId")):
         raise RecordError("snippet.videoId", "is missing (a channel comment, or a comments.list page saved "
                           "without an envelope giving params.videoId)")
     author_channel = snippet.get("authorChannelId")
-    author_id = author_channel.get("value") if isinstance(author_channel, dict) else author_channel
-    display = snippet.get("authorDisplayName") or None
+    author_id = as_id(author_channel.get("value") if isinstance(author_channel, dict) else author_channel)
+    display = as_text(snippet.get("authorDisplayName"))
+    # a reply from a comments.list page names only its thread (parentId): the store finds the video through it
     return CommentRecord(
-        platform=PLATFORM, platform_id=comment["id"], post_platform_id=video,
-        parent_platform_id=snippet.get("parentId") or parent_id,
-        author=AccountRef(PLATFORM, platform_id=author_id or None,
+        platform=PLATFORM, platform_id=comment_id, post_platform_id=video or "",
+        parent_platform_id=parent,
+        author=AccountRef(PLATFORM, platform_id=author_id,
                           handle=display if display and display.startswith("@") else None, name=display),
         published_utc=parse_iso_utc(snippet.get("publishedAt"), "snippet.publishedAt"),
-        text=snippet.get("textOriginal") or snippet.get("textDisplay") or None,
+        text=as_text(snippet.get("textOriginal")) or as_text(snippet.get("textDisplay")),
         likes=as_int(snippet.get("likeCount")), raw=comment, location=location)
 
 
@@ -177,7 +201,7 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                         "youtube#searchListResponse"):
                 if video_id_of(item) is None and item.get("kind") == "youtube#searchResult":
                     continue  # a channel or playlist in search results: not a video
-                if (item.get("snippet") or {}).get("title") in UNAVAILABLE and not (
+                if as_dict(item.get("snippet")).get("title") in UNAVAILABLE and not (
                         item.get("contentDetails") or {}).get("videoPublishedAt"):
                     continue  # a private or deleted video in a playlist: nothing public to record
                 yield map_video(item, location)
@@ -186,13 +210,20 @@ def map_response(obj: Any, where: str = "") -> Iterator[Record]:
                 top = snippet.get("topLevelComment")
                 if not isinstance(top, dict):
                     raise RecordError("snippet.topLevelComment", "is missing")
-                video = snippet.get("videoId") or params.get("videoId")
+                video = as_id(snippet.get("videoId")) or as_id(params.get("videoId")) or as_id(
+                    _snippet(top).get("videoId"))
+                if not video and snippet.get("channelId"):
+                    # a comment on the channel itself (the old Discussion tab), under no video
+                    for _ in range(1 + len(_replies(item))):
+                        yield OmittedRecord(location, CHANNEL_COMMENT)
+                    continue
                 yield map_comment(top, location, video)
-                replies = (item.get("replies") or {}).get("comments") or []
-                for m, reply in enumerate(replies, start=1):
+                for m, reply in enumerate(_replies(item), start=1):
                     rloc = f"{location}, reply {m}"
                     try:
-                        yield map_comment(reply, rloc, video, top.get("id"))
+                        if not isinstance(reply, dict):
+                            raise RecordError("replies.comments", "is not a JSON object")
+                        yield map_comment(reply, rloc, video, as_id(top.get("id")))
                     except RecordError as exc:
                         yield SkippedRecord(rloc, exc.field, exc.reason)
             elif kind == "youtube#commentListResponse":
@@ -226,15 +257,12 @@ def parse(path: Path) -> Iterator[Record]:
     yield from map_response(obj)
 
 
-KIND = re.compile(rb'"kind"\s*:\s*"youtube#')
-
-
-def detect(path: Path, head: bytes) -> bool:
-    text = head.lstrip()
-    if not text.startswith(b"{") or b'"source_platform"' in head:
-        return False
-    return KIND.search(head) is not None
-
+def detect(path: Path, peek: Peek) -> int:
+    """YouTube Data API responses say what they are: ``"kind": "youtube#...ListResponse"``."""
+    if peek.root not in ("object", "lines", "array") or "source_platform" in peek.children():
+        return 0
+    kind = peek.value("kind") or peek.value("response.kind")
+    return 100 if isinstance(kind, str) and kind.startswith("youtube#") else 0
 
 FORMATS = [
     Format("youtube_data_api", PLATFORM,

@@ -26,6 +26,7 @@ def count_rows(engine: Engine) -> dict[str, int]:
                           .where(comments.c.is_official_reply.is_(False))),
             "official_replies": n(select(func.count()).select_from(comments)
                                   .where(comments.c.is_official_reply.is_(True))),
+            "all_comments": n(select(func.count()).select_from(comments)),
             "follower_snapshots": n(select(func.count()).select_from(follower_snapshots)),
         }
 

@@ -2,14 +2,20 @@
 
 A run is a row of ``import_runs``: ``running`` while it works, then ``ok``, ``partial`` (some records skipped) or
 ``failed``, with its counts and at most ``MAX_ERRORS`` errors; ``akimwatch status`` shows them.
+
+A kill -9, a power cut or a crash leaves a run ``running`` forever. Each run records its process id and host, so
+any later command can tell a run still in progress (its process lives) from an abandoned one
+(``fail_abandoned_runs``, called when imports, harvests and ``status`` start).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+import socket
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from akimwatch.store.schema import import_runs
 
@@ -26,7 +32,7 @@ def start_run(conn: Connection, *, kind: str, source: str, format: str | None = 
     """A new ``running`` run; its id tags every row the run saves."""
     return int(conn.execute(insert(import_runs).values(
         kind=kind, source=source, format=format, account_id=account_id, status="running",
-        started_utc=_now())).inserted_primary_key[0])
+        started_utc=_now(), **run_owner())).inserted_primary_key[0])
 
 
 def finish_run(engine: Engine, run_id: int, status: str, counts: dict[str, Any] | None,
@@ -49,3 +55,50 @@ def save_failed_run(engine: Engine, *, kind: str, source: str, format: str | Non
         conn.execute(insert(import_runs).values(
             kind=kind, source=source, format=format, account_id=account_id, status="failed", started_utc=now,
             finished_utc=now, counts={}, errors=[{"error": error}]))
+
+
+# runs written before runs recorded their process: assumed abandoned after this long
+LEGACY_RUN_TIMEOUT = timedelta(hours=24)
+
+
+def run_owner() -> dict[str, object]:
+    """The columns that say which process writes a run."""
+    return {"pid": os.getpid(), "host": socket.gethostname()[:255]}
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def fail_abandoned_runs(engine: Engine) -> int:
+    """Mark ``running`` runs of this host whose process is gone as failed; returns how many."""
+    host = socket.gethostname()[:255]
+    now = _now()
+    with engine.begin() as conn:
+        rows = conn.execute(select(import_runs.c.id, import_runs.c.pid, import_runs.c.host, import_runs.c.started_utc)
+                            .where(import_runs.c.status == "running")).all()
+        gone = []
+        for row in rows:
+            if row.pid is None:
+                started = row.started_utc
+                if started is not None and started.tzinfo is None:
+                    from datetime import UTC
+
+                    started = started.replace(tzinfo=UTC)
+                if started is not None and now - started > LEGACY_RUN_TIMEOUT:
+                    gone.append((row.id, "interrupted: still 'running' a day after it started"))
+            elif row.host == host and row.pid != os.getpid() and not process_alive(row.pid):
+                gone.append((row.id, f"interrupted: its process ({row.pid}) ended before the run finished; "
+                                     "nothing from it was saved"))
+        for run_id, why in gone:
+            conn.execute(update(import_runs).where(import_runs.c.id == run_id, import_runs.c.status == "running")
+                         .values(status="failed", finished_utc=now, errors=[{"error": why}]))
+    return len(gone)

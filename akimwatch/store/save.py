@@ -19,7 +19,14 @@ import orjson
 from sqlalchemy import JSON, Boolean, Connection, DateTime, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from akimwatch.models import AccountRef, CommentRecord, FollowerRecord, PostRecord, SkippedRecord
+from akimwatch.models import (
+    AccountRef,
+    CommentRecord,
+    FollowerRecord,
+    OmittedRecord,
+    PostRecord,
+    SkippedRecord,
+)
 from akimwatch.store.schema import (
     account_links,
     accounts,
@@ -181,13 +188,106 @@ def analyze_table(conn: Connection, name: str) -> bool:
 
 
 def dump_raw(raw: Any) -> str | None:
+    """The record as the file had it (JSON text). NUL characters are escaped (PostgreSQL text cannot hold them);
+    what no JSON writer can write (nesting beyond 255 levels) is kept as a note, not as a Python repr."""
     if raw is None:
         return None
     if isinstance(raw, bytes):
-        return raw.decode("utf-8", "replace")
-    if isinstance(raw, str):
-        return raw
-    return orjson.dumps(raw, default=str).decode()
+        text = raw.decode("utf-8", "replace")
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        try:
+            text = orjson.dumps(raw, default=str).decode()
+        except TypeError:  # integers beyond 64 bits, or nesting beyond orjson's 255 levels
+            import json
+
+            try:
+                text = json.dumps(raw, default=str, ensure_ascii=False)
+            except (RecursionError, ValueError):
+                text = '{"_raw": "not kept: nested too deeply to store"}'
+    return text.replace("\x00", "\\u0000") if "\x00" in text else text
+
+
+class BadRecord(Exception):
+    """A record the store cannot hold as it is (an id too long, a count beyond 64 bits, text that is not text):
+    the same on SQLite and PostgreSQL, raised before anything is written."""
+
+    def __init__(self, location: str, field: str, reason: str):
+        self.location = location
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{location}: field '{field}' {reason}")
+
+
+INT64 = 2**63
+ID_LIMITS = {"platform_id": 200, "post_platform_id": 200, "parent_platform_id": 200}
+ACCOUNT_ID_LIMIT = 100
+HANDLE_LIMIT = 180  # accounts.id is "<platform>:<handle>" in 200 characters
+
+
+def _looks_like_repr(value: str) -> bool:
+    """``str()`` of a dict or list that a mapper got where an id belongs ("{'a': 1}", "[1, 2]")."""
+    return len(value) > 1 and value[0] in "{[" and value[-1] in "}]"
+
+
+def _strip_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "") if value and "\x00" in value else value
+
+
+def check_record(rec: PostRecord | CommentRecord | FollowerRecord) -> None:
+    """Refuse what a store column cannot hold, in words, and drop NUL characters from texts (PostgreSQL refuses
+    them, SQLite keeps them: the two backends must store the same thing)."""
+    where = rec.location or "record"
+    ids = {"platform_id": getattr(rec, "platform_id", None), "post_platform_id": getattr(rec, "post_platform_id", None),
+           "parent_platform_id": getattr(rec, "parent_platform_id", None)}
+    for name, value in ids.items():
+        if value is None or (name != "platform_id" and value == ""):
+            continue
+        if not isinstance(value, str) or not value or _looks_like_repr(value) or "\x00" in value:
+            raise BadRecord(where, name, f"is not an id ({str(value)[:60]!r})")
+        if len(value) > ID_LIMITS[name]:
+            raise BadRecord(where, name, f"is longer than {ID_LIMITS[name]} characters ({len(value)})")
+    account = rec.account if isinstance(rec, PostRecord | FollowerRecord) else rec.author
+    for name, value, limit in (("account id", account.platform_id, ACCOUNT_ID_LIMIT),
+                               ("account handle", account.handle, HANDLE_LIMIT)):
+        if value is None:
+            continue
+        if not isinstance(value, str) or _looks_like_repr(value) or "\x00" in value:
+            raise BadRecord(where, name, f"is not an id or handle ({str(value)[:60]!r})")
+        if len(value) > limit:
+            raise BadRecord(where, name, f"is longer than {limit} characters ({len(value)})")
+    if account.name is not None and not isinstance(account.name, str):
+        raise BadRecord(where, "author name", "is not text")
+    counts = ("likes", "comments_count", "views", "shares") if isinstance(rec, PostRecord) else (
+        ("likes",) if isinstance(rec, CommentRecord) else ("followers",))
+    for name in counts:
+        value = getattr(rec, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise BadRecord(where, name, f"is not a count ({str(value)[:60]!r})")
+        if value is not None and not -INT64 <= value < INT64:
+            raise BadRecord(where, name, f"is out of range ({str(value)[:30]})")
+    if isinstance(rec, FollowerRecord):
+        return
+    if rec.text is not None and not isinstance(rec.text, str):
+        raise BadRecord(where, "text", f"is not text (a JSON {type(rec.text).__name__})")
+    rec.text = _strip_nul(rec.text)
+    if account.name and "\x00" in account.name:
+        object.__setattr__(account, "name", _strip_nul(account.name))
+    if isinstance(rec, PostRecord):
+        for name in ("url", "repost_source_name", "repost_source_url", "repost_source_domain"):
+            value = getattr(rec, name)
+            if value is not None and not isinstance(value, str):
+                raise BadRecord(where, name, "is not text")
+            setattr(rec, name, _strip_nul(value))
+        if rec.repost_source_domain and len(rec.repost_source_domain) > 200:
+            rec.repost_source_domain = None
+        for ref in (*rec.tagged, *rec.mentions):
+            if ref.handle is not None and (not isinstance(ref.handle, str) or len(ref.handle) > HANDLE_LIMIT):
+                raise BadRecord(where, "mention", "is not a handle")
+            if ref.platform_id is not None and (not isinstance(ref.platform_id, str)
+                                                or len(ref.platform_id) > ACCOUNT_ID_LIMIT):
+                raise BadRecord(where, "mention", "is not an account id")
 
 
 def account_id_for(ref: AccountRef) -> str:
@@ -336,7 +436,10 @@ class SaveCounts:
     official_replies: int = 0
     followers: int = 0
     mentions: int = 0
+    earlier_now_official: int = 0  # comments of earlier files that became official replies when their post came
+    approx_times: int = 0  # posts/comments whose time is local time read with an assumed zone
     skipped: list[dict[str, str]] = field(default_factory=list)
+    omitted: Counter[str] = field(default_factory=Counter)  # reason → items rightly left out (deleted, service)
     accounts_created: list[str] = field(default_factory=list)
 
     @property
@@ -344,22 +447,31 @@ class SaveCounts:
         return self.posts_new + self.posts_updated + self.posts_unchanged
 
     @property
-    def comments(self) -> int:
+    def all_comments(self) -> int:
+        """Citizen comments and official replies together."""
         return self.comments_new + self.comments_updated + self.comments_unchanged
+
+    @property
+    def comments(self) -> int:
+        """Citizen comments: the word «comments» never includes the officials' own replies (docs/formats.md)."""
+        return self.all_comments - self.official_replies
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "posts": self.posts, "posts_new": self.posts_new, "posts_updated": self.posts_updated,
-            "comments": self.comments, "comments_new": self.comments_new,
-            "comments_updated": self.comments_updated, "official_replies": self.official_replies,
+            "comments": self.comments, "official_replies": self.official_replies,
+            "all_comments": self.all_comments, "all_comments_new": self.comments_new,
+            "all_comments_updated": self.comments_updated,
             "followers": self.followers, "mentions": self.mentions, "skipped": len(self.skipped),
+            "earlier_now_official": self.earlier_now_official, "omitted": dict(self.omitted), "approx_times": self.approx_times,
             "accounts_created": list(self.accounts_created),
         }
 
 
 COMMENT_COLUMNS = ("platform", "platform_id", "post_platform_id", "post_id", "parent_platform_id",
                    "author_platform_id", "author_handle", "author_name", "is_official_reply", "text",
-                   "published_utc", "likes", "version", "first_seen_utc", "updated_utc", "import_run_id", "raw")
+                   "published_utc", "published_approx", "likes", "version", "first_seen_utc", "updated_utc",
+                   "import_run_id", "raw")
 
 
 class RecordSaver:
@@ -372,8 +484,9 @@ class RecordSaver:
         self.now = now_utc()
         self.resolver = AccountResolver(conn, forced_account_id=forced_account_id, strict=strict)
         self.counts = SaveCounts()
-        self._posts: dict[str, PostRecord] = {}
-        self._comments: dict[str, CommentRecord] = {}
+        # keyed by (platform, id): one generic file may hold the same id on two platforms
+        self._posts: dict[tuple[str, str], PostRecord] = {}
+        self._comments: dict[tuple[str, str], CommentRecord] = {}
         self._followers: list[FollowerRecord] = []
         self._identities: dict[str, Identities] | None = None
         self._post_cache: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, pid) -> (id, account)
@@ -382,16 +495,23 @@ class RecordSaver:
         self._growth = GrowthStatistics(conn)
 
     # -- intake ---------------------------------------------------------------------------
-    def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord) -> None:
+    def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord | OmittedRecord) -> None:
+        """Buffer a record; raises BadRecord (nothing written) for one the store cannot hold."""
+        if isinstance(record, PostRecord | CommentRecord | FollowerRecord):
+            check_record(record)
         if isinstance(record, CommentRecord):
-            self._comments[record.platform_id] = record
+            self._comments[(record.platform, record.platform_id)] = record
+            self.counts.approx_times += record.published_approx
             if len(self._comments) >= BATCH:
                 self._flush_posts()
                 self._flush_comments()
         elif isinstance(record, PostRecord):
-            self._posts[record.platform_id] = record
+            self._posts[(record.platform, record.platform_id)] = record
+            self.counts.approx_times += record.published_approx
             if len(self._posts) >= BATCH:
                 self._flush_posts()
+        elif isinstance(record, OmittedRecord):
+            self.counts.omitted[record.reason] += 1
         elif isinstance(record, FollowerRecord):
             self._followers.append(record)
         elif isinstance(record, SkippedRecord):
@@ -435,7 +555,8 @@ class RecordSaver:
             account_id = self.resolver.owner(rec.account, rec.location)
             values = {
                 "platform": rec.platform, "platform_id": rec.platform_id, "account_id": account_id,
-                "published_utc": rec.published_utc, "text": rec.text, "media_kind": rec.media_kind,
+                "published_utc": rec.published_utc, "published_approx": rec.published_approx, "text": rec.text,
+                "media_kind": rec.media_kind,
                 "url": rec.url, "is_repost": rec.is_repost, "repost_source_name": rec.repost_source_name,
                 "repost_source_url": rec.repost_source_url, "repost_source_domain": rec.repost_source_domain,
                 "likes": rec.likes, "comments_count": rec.comments_count, "views": rec.views,
@@ -521,7 +642,33 @@ class RecordSaver:
         for platform, recs in by_platform.items():
             self._save_comments(platform, recs)
 
+    def _resolve_thread_posts(self, platform: str, recs: list[CommentRecord]) -> list[CommentRecord]:
+        """Replies that name only their parent comment (YouTube ``comments.list`` pages) take the parent's post,
+        from this batch or the store; a reply whose thread is nowhere is skipped with the reason."""
+        known = {r.platform_id: r.post_platform_id for r in recs if r.post_platform_id}
+        wanted = list({r.parent_platform_id for r in recs if not r.post_platform_id and r.parent_platform_id
+                       and r.parent_platform_id not in known})
+        for start in range(0, len(wanted), 900):
+            for row in self.conn.execute(select(comments.c.platform_id, comments.c.post_platform_id).where(
+                    comments.c.platform == platform, comments.c.platform_id.in_(wanted[start:start + 900]))):
+                known[row.platform_id] = row.post_platform_id
+        kept = []
+        for rec in recs:
+            if not rec.post_platform_id:
+                post = known.get(rec.parent_platform_id or "")
+                if post is None:
+                    self.counts.skipped.append({
+                        "location": rec.location, "field": "parentId",
+                        "reason": f"names a thread ({rec.parent_platform_id}) that is not in the store: import "
+                                  "the video's comment threads first, then this page again"})
+                    continue
+                rec.post_platform_id = post
+            kept.append(rec)
+        return kept
+
     def _save_comments(self, platform: str, recs: list[CommentRecord]) -> None:
+        if any(not r.post_platform_id for r in recs):
+            recs = self._resolve_thread_posts(platform, recs)
         self._post_of(platform, {r.post_platform_id for r in recs})
         ids = [r.platform_id for r in recs]
         existing = {}
@@ -546,7 +693,8 @@ class RecordSaver:
                     platform, rec.platform_id, rec.post_platform_id, post[0] if post else None,
                     rec.parent_platform_id, author.platform_id, author.handle, author.name,
                     int(official) if lite else official, rec.text,
-                    _sqlite_ts(rec.published_utc) if lite else rec.published_utc, rec.likes, 1, now, now,
+                    _sqlite_ts(rec.published_utc) if lite else rec.published_utc,
+                    int(rec.published_approx) if lite else rec.published_approx, rec.likes, 1, now, now,
                     self.run_id, dump_raw(rec.raw)))
                 self.counts.comments_new += 1
                 self.counts.official_replies += official
@@ -597,7 +745,7 @@ class RecordSaver:
         """
         linked = link_orphan_comments(self.conn, self._new_posts)
         if linked:
-            self.counts.official_replies += recompute_official_replies(self.conn, comment_ids=linked)
+            self.counts.earlier_now_official += recompute_official_replies(self.conn, comment_ids=linked)
 
 
 def link_orphan_comments(conn: Connection, new_posts: dict[str, list[str]]) -> list[int]:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from akimwatch.store.metadata import UtcDateTime, metadata
@@ -78,6 +79,8 @@ import_runs = Table(
     Column("finished_utc", UtcDateTime),
     Column("counts", JSON),
     Column("errors", JSON),
+    Column("pid", Integer),  # the process writing a running run: a run whose process is gone was interrupted
+    Column("host", String(255)),
 )
 
 posts = Table(
@@ -88,6 +91,8 @@ posts = Table(
     Column("platform_id", String(200), nullable=False),
     Column("account_id", String(200), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     Column("published_utc", UtcDateTime, nullable=False),
+    # local time of an old export converted with an assumed zone (--timezone): not exact, never mixed silently
+    Column("published_approx", Boolean, nullable=False, server_default=false()),
     Column("text", Text),
     Column("media_kind", String(20), nullable=False, server_default="text"),
     Column("url", Text),
@@ -138,6 +143,8 @@ comments = Table(
     Column("is_official_reply", Boolean, nullable=False, server_default="0"),
     Column("text", Text),
     Column("published_utc", UtcDateTime, nullable=False),
+    # local time of an old export converted with an assumed zone (--timezone): not exact, never mixed silently
+    Column("published_approx", Boolean, nullable=False, server_default=false()),
     Column("likes", BigInteger),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("first_seen_utc", UtcDateTime),

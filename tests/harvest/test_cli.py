@@ -47,7 +47,7 @@ def test_harvest_command_collects_reports_and_keeps_failures_apart(env):
     runner = CliRunner()
     result = runner.invoke(app, ["harvest", "--db", str(env)])
     assert result.exit_code == 1, result.output  # instagram has no credential
-    assert "harvested 2 of 3 accounts: 11 new posts, 19 new comments, 0 marked deleted" in result.output
+    assert "harvested 2 of 3 accounts: 11 new posts, 19 new comments and official replies, 0 marked deleted" in result.output
     assert "AKIMWATCH_INSTAGRAM_TOKEN" in result.output
     engine = open_store(env)
     post_rows, comment_rows = rows(engine)

@@ -71,7 +71,7 @@ def test_first_harvest_collects_posts_comments_replies_followers_and_cursor(fb):
     api = fake_graph()
     result = harvest_account(fb, collector(api), watched_accounts(fb, account_id="fb-devs")[0])
     assert result.ok, result.error
-    assert result.counts == {"posts_new": 10, "posts_updated": 0, "comments_new": 15, "comments_updated": 0,
+    assert result.counts == {"posts_new": 10, "posts_updated": 0, "all_comments_new": 15, "all_comments_updated": 0,
                              "followers": 1, "skipped": 0, "deleted": 0}
     post_rows, comment_rows = rows(fb)
     assert len(post_rows) == 10 and all(not deleted for _, _, deleted, *_ in post_rows)
@@ -97,7 +97,7 @@ def test_second_pass_re_fetches_recent_posts_marks_deleted_and_keeps_edit_histor
     assert result.ok, result.error
     # incremental: floor = min(done 07-09, now - 14 d) → only feed page 1 is walked
     assert api.paths().count(f"/{PAGE}/posts") == 1
-    assert result.deleted == 1 and result.counts["comments_updated"] == 1 and result.counts["comments_new"] == 0
+    assert result.deleted == 1 and result.counts["all_comments_updated"] == 1 and result.counts["all_comments_new"] == 0
     post_rows, comment_rows = rows(fb)
     assert [p[0] for p in post_rows if p[2]] == [gone]
     edited = next(c for c in comment_rows if c[0] == "10158349356748553_10158408043788553")
@@ -115,7 +115,7 @@ def test_429_500_and_timeout_are_retried_politely(fb):
     api.fault(f"/{PAGE}", "timeout")
     controller = no_sleep_controller(retries=3)
     result = harvest_account(fb, collector(api, controller), watched_accounts(fb, account_id="fb-devs")[0])
-    assert result.ok and result.counts["posts_new"] == 10 and result.counts["comments_new"] == 15
+    assert result.ok and result.counts["posts_new"] == 10 and result.counts["all_comments_new"] == 15
     assert 7.0 in controller.slept_calls and len(controller.slept_calls) == 3
 
 
@@ -179,5 +179,5 @@ def test_against_a_real_local_http_server(fb, monkeypatch):
         result = harvest_account(fb, FacebookCollector(controller=controller, now=lambda: NOW, token=TOKEN),
                                  watched_accounts(fb, account_id="fb-devs")[0])
     assert result.ok, result.error
-    assert result.counts["posts_new"] == 10 and result.counts["comments_new"] == 15
+    assert result.counts["posts_new"] == 10 and result.counts["all_comments_new"] == 15
     assert len(controller.slept_calls) == 1  # the timed-out request was retried once

@@ -62,7 +62,7 @@ def test_media_comments_replies_and_followers(ig):
     api = fake_ig()
     result = harvest_account(ig, collector(api), watched_accounts(ig)[0])
     assert result.ok, result.error
-    assert result.counts == {"posts_new": 4, "posts_updated": 0, "comments_new": 5, "comments_updated": 0,
+    assert result.counts == {"posts_new": 4, "posts_updated": 0, "all_comments_new": 5, "all_comments_updated": 0,
                              "followers": 1, "skipped": 0, "deleted": 0}
     post_rows, comment_rows = rows(ig)
     assert [p[0] for p in post_rows] == ["17893085207160254", "17895731045244887", "17896129349106152",
@@ -77,7 +77,7 @@ def test_second_pass_deleted_media_edited_comment_and_expired_token(ig, tmp_path
     harvest_account(ig, collector(fake_ig()), account)
     result = harvest_account(ig, collector(fake_ig(drop="17896622936197745", edited="Beautiful!!! (edited)"),
                                            now=NOW + timedelta(hours=4)), account)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = rows(ig)
     assert [p[0] for p in post_rows if p[2]] == ["17896622936197745"]
     assert next(c for c in comment_rows if c[0] == "17874875428706419")[3:6] == ("Beautiful!!! (edited)", False, 2)

@@ -82,7 +82,7 @@ def test_kill_mid_harvest_then_rerun_equals_uninterrupted_run(watched, tmp_path)
     with watched.connect() as conn:
         assert load_cursors(conn, "vk-1") == {"wall": {"offset": 4}}
     result = harvest_account(watched, FakeCollector(feed(7)), account)
-    assert result.ok and result.counts["posts_new"] == 3 and result.counts["comments_new"] == 6
+    assert result.ok and result.counts["posts_new"] == 3 and result.counts["all_comments_new"] == 6
     resumed = snapshot(watched)
 
     from akimwatch.store.engine import create_store_engine, ensure_schema
@@ -101,7 +101,7 @@ def test_second_pass_marks_deletions_and_keeps_edit_history(watched):
     harvest_account(watched, FakeCollector(feed(4)), account)
     second = FakeCollector(feed(4, deleted={"-1_2"}, edited={"-1_c0_1": "коммент 1 (исправлено)"}))
     result = harvest_account(watched, second, account, full=True)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = snapshot(watched)
     assert ("-1_2", "пост 2", False) in post_rows
     assert ("-1_c0_1", "коммент 1 (исправлено)", 2) in comment_rows

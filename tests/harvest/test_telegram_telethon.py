@@ -176,7 +176,7 @@ def test_posts_comments_threads_views_and_subscribers(tg):
     client = FakeTelethon()
     result = harvest_account(tg, collector(client), watched_accounts(tg)[0])
     assert result.ok, result.error
-    assert result.counts == {"posts_new": 5, "posts_updated": 0, "comments_new": 3, "comments_updated": 0,
+    assert result.counts == {"posts_new": 5, "posts_updated": 0, "all_comments_new": 3, "all_comments_updated": 0,
                              "followers": 1, "skipped": 0, "deleted": 0}
     post_rows, comment_rows = rows(tg)
     assert [(p[0], p[5]) for p in post_rows] == [(f"{CHANNEL}/{m}", 1000 + m) for m in range(101, 106)]
@@ -203,7 +203,7 @@ def test_second_pass_deleted_post_edited_comment_and_resume(tg, tmp_path):
 
     result = harvest_account(tg, collector(FakeTelethon(drop=103, edited="Спасибо, свет есть!"),
                                            now=NOW + timedelta(hours=1)), account)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = rows(tg)
     assert [p[0] for p in post_rows if p[2]] == [f"{CHANNEL}/103"]
     assert comment_rows[-1][3:6] == ("Спасибо, свет есть!", False, 2)

@@ -89,7 +89,7 @@ def test_wall_with_pinned_post_threads_and_members(vk):
     api.fault("/wall.get", "error", response=(200, {"error": {"error_code": 6, "error_msg": "Too many requests per second"}}))
     result = harvest_account(vk, collector(api), watched_accounts(vk)[0])
     assert result.ok, result.error
-    assert result.counts == {"posts_new": 6, "posts_updated": 0, "comments_new": 14, "comments_updated": 0,
+    assert result.counts == {"posts_new": 6, "posts_updated": 0, "all_comments_new": 14, "all_comments_updated": 0,
                              "followers": 1, "skipped": 0, "deleted": 0}
     post_rows, comment_rows = rows(vk)
     assert [p[0] for p in post_rows] == ["-1_1", "-1_10", "-1_6", "-1_7", "-1_8", "-1_9"]
@@ -107,7 +107,7 @@ def test_second_pass_deleted_post_and_edited_reply(vk):
     harvest_account(vk, collector(fake_vk()), account)
     result = harvest_account(vk, collector(fake_vk(drop=9, edited="ответ 3 (дополнено)"), now=NOW + timedelta(hours=1)),
                              account)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = rows(vk)
     assert [p[0] for p in post_rows if p[2]] == ["-1_9"]
     assert next(c for c in comment_rows if c[0] == "-1_203")[3:6] == ("ответ 3 (дополнено)", False, 2)

@@ -75,7 +75,7 @@ def test_timeline_pages_conversation_replies_and_followers(xs):
     api = fake_x()
     result = harvest_account(xs, collector(api), watched_accounts(xs)[0])
     assert result.ok, result.error
-    assert result.counts["posts_new"] == 59 and result.counts["comments_new"] == 41 + 3
+    assert result.counts["posts_new"] == 59 and result.counts["all_comments_new"] == 41 + 3
     assert result.counts["followers"] == 1
     post_rows, comment_rows = rows(xs)
     thread = [c for c in comment_rows if c[1] == ROOT]
@@ -91,7 +91,7 @@ def test_second_pass_deleted_post_and_edited_reply(xs):
     harvest_account(xs, collector(fake_x()), account)
     result = harvest_account(xs, collector(fake_x(drop="1257639402706214913", edited="Спасибо! (исправлено)"),
                                            now=NOW + timedelta(hours=3)), account)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = rows(xs)
     assert [p[0] for p in post_rows if p[2]] == ["1257639402706214913"]
     assert next(c for c in comment_rows if c[0] == "9003")[3:6] == ("Спасибо! (исправлено)", False, 2)

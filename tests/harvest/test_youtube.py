@@ -103,7 +103,7 @@ def test_uploads_statistics_threads_and_subscribers(yt):
         {"reason": "rateLimitExceeded"}]}}))
     result = harvest_account(yt, collector(api), watched_accounts(yt)[0])
     assert result.ok, result.error
-    assert result.counts == {"posts_new": 5, "posts_updated": 0, "comments_new": 5, "comments_updated": 0,
+    assert result.counts == {"posts_new": 5, "posts_updated": 0, "all_comments_new": 5, "all_comments_updated": 0,
                              "followers": 1, "skipped": 0, "deleted": 0}
     post_rows, comment_rows = rows(yt)
     assert [(p[0], p[4], p[5]) for p in post_rows][:1] == [("vid1", 40, 1500)]
@@ -119,7 +119,7 @@ def test_second_pass_deleted_video_and_edited_reply(yt):
     harvest_account(yt, collector(fake_youtube()), account)
     result = harvest_account(yt, collector(fake_youtube(drop="vid3", edited="А на улице Абая?"),
                                            now=NOW + timedelta(hours=2)), account)
-    assert result.ok and result.deleted == 1 and result.counts["comments_updated"] == 1
+    assert result.ok and result.deleted == 1 and result.counts["all_comments_updated"] == 1
     post_rows, comment_rows = rows(yt)
     assert [p[0] for p in post_rows if p[2]] == ["vid3"]
     assert next(c for c in comment_rows if c[0] == "c1.r2")[3:6] == ("А на улице Абая?", False, 2)

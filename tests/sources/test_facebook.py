@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
 from akimwatch.sources.facebook import FORMATS, detect_graph, map_comment, parse_graph, permalink_ids
+from akimwatch.sources.peek import peek_file
 from akimwatch.store.schema import comments, follower_snapshots, posts
 from tests.conftest import real_samples, require_sample
 
@@ -118,13 +119,13 @@ def test_real_samples_import_and_reimport_changes_nothing(store):
     results = [import_file(store, f) for f in files]
     assert all(r.ok and r.format == "facebook_graph" for r in results), [r.error for r in results]
     assert [r.counts["posts_new"] for r in results] == [5, 5, 0, 0]
-    assert [r.counts["comments_new"] for r in results] == [0, 0, 10, 5]
+    assert [r.counts["all_comments_new"] for r in results] == [0, 0, 10, 5]
     assert sum(r.counts["official_replies"] for r in results) == 0
     assert row_counts(store) == (10, 15)
     again = [import_file(store, f) for f in files]
     assert all(r.ok for r in again)
-    assert sum(r.counts["posts_new"] + r.counts["comments_new"] + r.counts["posts_updated"]
-               + r.counts["comments_updated"] for r in again) == 0
+    assert sum(r.counts["posts_new"] + r.counts["all_comments_new"] + r.counts["posts_updated"]
+               + r.counts["all_comments_updated"] for r in again) == 0
     assert row_counts(store) == (10, 15)
 
 
@@ -148,12 +149,12 @@ def test_nested_feed_import_counts_one_official_reply(store):
     result = import_file(store, FIXTURES / "page_feed_nested_p1.json")
     assert result.ok, result.error
     c = result.counts
-    assert (c["posts"], c["comments"], c["official_replies"], c["skipped"]) == (2, 5, 1, 0)
+    assert (c["posts"], c["comments"], c["official_replies"], c["all_comments"], c["skipped"]) == (2, 4, 1, 5, 0)
     with store.connect() as conn:
         official = conn.execute(select(comments.c.platform_id).where(comments.c.is_official_reply)).scalars().all()
     assert official == ["1111111111111111_3333333333333332"]
     again = import_file(store, FIXTURES / "page_feed_nested_p1.json")
-    assert (again.counts["posts_new"], again.counts["comments_new"], again.counts["official_replies"]) == (0, 0, 1)
+    assert (again.counts["posts_new"], again.counts["all_comments_new"], again.counts["official_replies"]) == (0, 0, 1)
     assert row_counts(store) == (2, 5)
 
 
@@ -223,7 +224,7 @@ def test_detection_claims_facebook_files_only():
     assert detect_format(FIXTURES / "page_feed_nested_p1.json").id == "facebook_graph"
     others = [p for p in real_samples() if (SAMPLE not in p.parts or "instagram" in p.parts or "instagram_basic" in p.parts)]
     assert len(others) > 40
-    claimed = [p for p in others if fmt.detect(p, read_head(p))]
+    claimed = [p for p in others if fmt.detect(p, peek_file(p))]
     assert claimed == []
     for fixture in (FIXTURES.parent / "instagram").rglob("*.*"):
-        assert not detect_graph(fixture, read_head(fixture)), fixture
+        assert not detect_graph(fixture, peek_file(fixture)), fixture

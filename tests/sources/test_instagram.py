@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
 from akimwatch.sources.instagram import (
     FORMATS,
     caption_mentions,
@@ -30,6 +30,7 @@ from akimwatch.sources.instagram import (
     parse_instaloader,
     parse_zeeschuimer,
 )
+from akimwatch.sources.peek import peek_file
 from akimwatch.store.schema import comments, posts
 from tests.conftest import real_samples, require_sample
 
@@ -123,10 +124,10 @@ def test_real_graph_samples_import_and_reimport(store, tmp_path):
     files = [ig("users", "medias_p1.json"), ig("users", "medias_p2.json"), ig("medias", "comments_p1.json"), hinted]
     results = [import_file(store, f) for f in files]
     assert all(r.ok and r.format == "instagram_graph" for r in results), [r.error for r in results]
-    assert [(r.counts["posts_new"], r.counts["comments_new"]) for r in results] == [(2, 0), (2, 0), (0, 2), (0, 2)]
+    assert [(r.counts["posts_new"], r.counts["all_comments_new"]) for r in results] == [(2, 0), (2, 0), (0, 2), (0, 2)]
     assert row_counts(store) == (4, 4)
     again = [import_file(store, f) for f in files]
-    assert sum(r.counts["posts_new"] + r.counts["comments_new"] for r in again) == 0
+    assert sum(r.counts["posts_new"] + r.counts["all_comments_new"] for r in again) == 0
     assert row_counts(store) == (4, 4)
 
 
@@ -147,9 +148,9 @@ def test_nested_media_import_counts_one_official_reply(store):
     result = import_file(store, FIXTURES / "media_nested_p1.json")
     assert result.ok, result.error
     c = result.counts
-    assert (c["posts"], c["comments"], c["official_replies"], c["skipped"]) == (2, 5, 1, 0)
+    assert (c["posts"], c["comments"], c["official_replies"], c["all_comments"], c["skipped"]) == (2, 4, 1, 5, 0)
     again = import_file(store, FIXTURES / "media_nested_p1.json")
-    assert (again.counts["posts_new"], again.counts["comments_new"], again.counts["official_replies"]) == (0, 0, 1)
+    assert (again.counts["posts_new"], again.counts["all_comments_new"], again.counts["official_replies"]) == (0, 0, 1)
     assert row_counts(store) == (2, 5)
 
 
@@ -179,7 +180,7 @@ def test_instaloader_comments_belong_to_the_sibling_post(store):
     assert sum(r.counts["official_replies"] for r in results) == 1
     assert row_counts(store) == (2, 4)
     again = [import_file(store, p) for p in sorted(LOADER.iterdir())]
-    assert sum(r.counts["posts_new"] + r.counts["comments_new"] for r in again) == 0
+    assert sum(r.counts["posts_new"] + r.counts["all_comments_new"] for r in again) == 0
 
 
 def test_instaloader_profile_has_no_capture_time_so_no_snapshot():
@@ -260,7 +261,7 @@ def test_no_false_positives_on_other_samples(tmp_path):
     others.append(tabular)
     assert len(others) > 60
     for fmt in FORMATS:
-        claimed = [p for p in others if fmt.detect(p, read_head(p))]
+        claimed = [p for p in others if fmt.detect(p, peek_file(p))]
         assert claimed == [], fmt.id
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.telegram import (
     detect_desktop,
     detect_preview,
@@ -62,12 +63,12 @@ def by_kind(records):
 # --- detection ----------------------------------------------------------------------------------
 def test_detect_own_files():
     for path in (desktop_sample(), CHANNEL_FIXTURE, GROUP_FIXTURE):
-        assert detect_desktop(path, read_head(path))
-        assert not detect_preview(path, read_head(path))
+        assert detect_desktop(path, peek_file(path))
+        assert not detect_preview(path, peek_file(path))
         assert detect_format(path).id == "telegram_desktop"
     full = preview_sample("full.html")
-    assert detect_preview(full, read_head(full))
-    assert not detect_desktop(full, read_head(full))
+    assert detect_preview(full, peek_file(full))
+    assert not detect_desktop(full, peek_file(full))
     assert detect_format(full).id == "telegram_preview"
     for frag in ("message_poll.html", "message_voice.html", "message_sticker.html"):
         assert detect_format(preview_sample(frag)).id == "telegram_preview"
@@ -78,13 +79,13 @@ def test_no_false_positives_on_other_samples():
               for p in folder.rglob("*") if p.is_file()]
     assert others, "expected samples of other platforms next to the Telegram ones"
     for path in others:
-        head = read_head(path)
+        head = peek_file(path)
         assert not detect_desktop(path, head), path
         assert not detect_preview(path, head), path
     # and each format never claims the other's samples
     for path in (FORMATS / PREVIEW).glob("*"):
-        assert not detect_desktop(path, read_head(path)), path
-    assert not detect_preview(desktop_sample(), read_head(desktop_sample()))
+        assert not detect_desktop(path, peek_file(path)), path
+    assert not detect_preview(desktop_sample(), peek_file(desktop_sample()))
 
 
 # --- Desktop export: the real channel sample -----------------------------------------------------
@@ -159,6 +160,7 @@ def test_truncated_export_fails_and_commits_nothing(store, tmp_path):
 def _broken_channel(tmp_path: Path) -> Path:
     data = orjson.loads(CHANNEL_FIXTURE.read_bytes())
     del data["messages"][2]["date_unixtime"]  # record 3 = message id 3
+    del data["messages"][2]["date"]  # (a local date alone would be read as an approximate time)
     path = tmp_path / "result.json"
     path.write_bytes(orjson.dumps(data))
     return path
@@ -277,8 +279,8 @@ def test_channel_and_group_into_store(store, order):
     assert per_post == {"1500000001/2": 3, "1500000001/4": 1, "1500000001/6": 1, "1600000002/22": 1}
     again = [import_file(store, p) for p in files]
     assert all(r.ok for r in again)
-    assert sum(r.counts["posts_new"] + r.counts["comments_new"] + r.counts["posts_updated"]
-               + r.counts["comments_updated"] for r in again) == 0
+    assert sum(r.counts["posts_new"] + r.counts["all_comments_new"] + r.counts["posts_updated"]
+               + r.counts["all_comments_updated"] for r in again) == 0
     assert rows(store, posts) == 7 and rows(store, comments) == 6
 
 
@@ -414,3 +416,64 @@ def test_preview_reactions_and_handle_key():
     assert post.likes == 1235 and post.views is None
     assert post.platform_id == "akimat_test/15"  # no numeric id on the page: the handle, lower-cased
     assert post.account.handle == "Akimat_Test" and post.account.platform_id is None
+
+
+OLD_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "telegram" / "old_export_2_5"
+
+
+def test_exports_before_2_6_read_local_time_in_the_given_zone_and_say_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from akimwatch.cli import app
+    from akimwatch.store.engine import open_store
+    from akimwatch.store.schema import posts
+
+    db = tmp_path / "s.db"
+    res = CliRunner().invoke(app, ["import", str(OLD_EXPORT), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "2 times were local times without a zone, read as Asia/Almaty (--timezone) and marked approximate" \
+        in res.output
+    with open_store(db).connect() as conn:
+        rows = conn.execute(select(posts.c.platform_id, posts.c.published_utc, posts.c.published_approx)
+                            .order_by(posts.c.platform_id)).all()
+    # Almaty was UTC+6 in 2019
+    assert [(r.platform_id, r.published_utc.replace(tzinfo=None).isoformat(), r.published_approx) for r in rows] == [
+        ("1122334455/2", "2019-06-20T04:00:00", True), ("1122334455/3", "2019-06-21T12:30:00", True)]
+    aqtobe = CliRunner().invoke(app, ["import", str(OLD_EXPORT / "result.json"), "--timezone", "Asia/Aqtobe",
+                                      "--db", str(tmp_path / "a.db")])
+    assert aqtobe.exit_code == 0 and "read as Asia/Aqtobe" in aqtobe.output
+    with open_store(tmp_path / "a.db").connect() as conn:
+        first = conn.execute(select(posts.c.published_utc).order_by(posts.c.platform_id)).scalars().first()
+    assert first.replace(tzinfo=None).isoformat() == "2019-06-20T05:00:00"
+    bad = CliRunner().invoke(app, ["import", str(OLD_EXPORT), "--timezone", "Mars/Olympus", "--db", str(db)])
+    assert bad.exit_code == 2 and "--timezone 'Mars/Olympus' is not a known time zone" in bad.output
+
+
+def test_exact_exports_are_not_marked_approximate(sqlite_store):
+    from akimwatch.store.schema import posts
+
+    res = import_file(sqlite_store, desktop_sample())
+    assert res.ok and res.counts["approx_times"] == 0
+    with sqlite_store.connect() as conn:
+        assert not conn.execute(select(posts.c.id).where(posts.c.published_approx.is_(True)).limit(1)).first()
+
+
+EMBED = Path(__file__).resolve().parents[1] / "fixtures" / "telegram" / "embed"
+
+
+def test_embed_pages_post_service_message_and_post_not_found(store):
+    from akimwatch.models import OmittedRecord
+
+    results = [import_file(store, EMBED / name) for name in
+               ("akimat_primer_120.html", "akimat_primer_1.html", "akimat_primer_999.html")]
+    assert all(r.ok and r.format == "telegram_preview" for r in results), [r.error for r in results]
+    assert [r.counts["posts"] for r in results] == [1, 0, 0]
+    assert results[1].counts["omitted"] == {
+        "service message (channel created, title or photo changed, pinned…): not a post": 1}
+    assert results[2].counts["omitted"] == {"embed page without a post («Post not found»)": 1}
+    with store.connect() as conn:
+        row = conn.execute(select(posts.c.platform_id, posts.c.text, posts.c.views)).one()
+    assert row.platform_id == "1975000001/120" and row.views == 1200
+    assert row.text == "Приём граждан переносится на понедельник.\nПодробности — на сайте."
+    assert not any(isinstance(r, PostRecord) for r in parse_preview(EMBED / "akimat_primer_1.html"))
+    assert all(isinstance(r, OmittedRecord) for r in parse_preview(EMBED / "akimat_primer_999.html"))

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from akimwatch.ingest import import_file
-from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
+from akimwatch.models import CommentRecord, FollowerRecord, OmittedRecord, PostRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.vk import FORMATS, parse
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import accounts, comments, follower_snapshots, post_mentions, posts
@@ -43,13 +44,13 @@ def test_every_fixture_is_detected_as_vk():
 def test_no_false_positives_on_real_samples_of_other_platforms(tmp_path):
     others = [p for p in real_samples() if not p.relative_to(SAMPLES).parts[0].startswith("vk-")]
     for path in others:
-        assert not FMT.detect(path, read_head(path)), path
+        assert not FMT.detect(path, peek_file(path)), path
     youtube = tmp_path / "yt.json"
     youtube.write_bytes(b'{"method": "comments.list", "response": {"kind": "youtube#commentListResponse", '
                         b'"items": [{"snippet": {"from_id": 1}}]}}')
     tab = tmp_path / "rows.jsonl"
     tab.write_bytes(b'{"kind": "post", "platform": "vk", "id": "1", "owner_id": "-1"}\n')
-    assert not FMT.detect(youtube, read_head(youtube)) and not FMT.detect(tab, read_head(tab))
+    assert not FMT.detect(youtube, peek_file(youtube)) and not FMT.detect(tab, peek_file(tab))
 
 
 def test_wall_get_posts_media_counts_and_repost():
@@ -75,7 +76,10 @@ def test_bare_wall_get_from_a_personal_wall():
 
 
 def test_comments_threads_parents_and_deleted():
-    recs = list(parse(COMMENTS))
+    parsed = list(parse(COMMENTS))
+    assert [(r.location, r.reason) for r in parsed if isinstance(r, OmittedRecord)] == [
+        ("record 3", "deleted comment (VK keeps only its id)")]
+    recs = [r for r in parsed if not isinstance(r, OmittedRecord)]
     assert all(isinstance(r, CommentRecord) for r in recs)
     by_id = {r.platform_id: r for r in recs}
     assert sorted(by_id) == ["-100001_11", "-100001_12", "-100001_13", "-100001_14"]  # 15 is deleted
@@ -92,8 +96,9 @@ def test_bare_comments_take_the_post_from_the_file_name(tmp_path):
     assert (rec.platform_id, rec.post_platform_id) == ("-100001_21", "-100001_2")
     anonymous = tmp_path / "comments.json"
     anonymous.write_bytes(SIDECAR.read_bytes())
-    (skipped,) = parse(anonymous)
-    assert isinstance(skipped, SkippedRecord) and skipped.field == "post_id" and "wall.getComments_" in skipped.reason
+    with pytest.raises(SourceError) as err:
+        list(parse(anonymous))
+    assert err.value.field == "post_id" and "wall.getComments_<owner_id>_<post_id>.json" in str(err.value)
 
 
 def test_group_members_need_fetched_at(tmp_path):
@@ -113,7 +118,7 @@ def test_import_all_fixtures_official_reply_and_reimport(store):
                                                 FIX / "groups_getById_envelope.json")]
     assert all(r.ok for r in results), [r.error for r in results]
     # comments came before their posts: linked at the end of the wall.get file, official reply found then
-    assert results[2].counts["official_replies"] == 1
+    assert results[2].counts["earlier_now_official"] == 1 and results[2].counts["official_replies"] == 0
     rows = count_rows(store)
     assert (rows["posts"], rows["comments"], rows["official_replies"], rows["follower_snapshots"]) == (6, 4, 1, 1)
     with store.connect() as conn:
@@ -130,8 +135,8 @@ def test_import_all_fixtures_official_reply_and_reimport(store):
     for path in (COMMENTS, SIDECAR, WALL, FIX / "wall_get_bare.json", FIX / "groups_getById_envelope.json"):
         again = import_file(store, path)
         assert again.ok
-        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-                again.counts["comments_updated"]) == (0, 0, 0, 0)
+        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+                again.counts["all_comments_updated"]) == (0, 0, 0, 0)
     assert count_rows(store) == rows
 
 
@@ -167,3 +172,41 @@ def test_api_error_and_jsonl_of_envelopes(tmp_path):
     recs = list(parse(lines))
     assert sum(isinstance(r, PostRecord) for r in recs) == 5 and sum(isinstance(r, CommentRecord) for r in recs) == 4
     assert recs[0].location == "line 1, record 1"
+
+
+def test_deleted_comments_are_left_out_and_counted(store):
+    res = import_file(store, FIX / "wall_getComments_deleted_bare.json")
+    assert res.ok, res.error
+    c = res.counts
+    assert (c["comments"], c["all_comments"], c["skipped"], c["omitted"]) == (
+        2, 2, 0, {"deleted comment (VK keeps only its id)": 1})
+
+
+def test_older_comment_shapes_take_the_post_from_the_file_name_and_keep_line_breaks():
+    four = list(parse(FIX / "wall.getComments_-100001_4.json"))
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id) for r in four] == [
+        ("-100001_41", "-100001_4", None), ("-100001_42", "-100001_4", "-100001_41")]
+    assert four[0].text == "Спасибо за ремонт!\nОчень ждали."
+    five = list(parse(FIX / "wall.getComments_-100001_5.json"))
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id, r.author.platform_id) for r in five] == [
+        ("-100001_51", "-100001_5", None, "303"), ("-100001_52", "-100001_5", "-100001_51", "-100001")]
+    assert five[0].text == 'Когда "Ремонт"?\nУже май.'
+
+
+def test_older_comments_without_their_post_fail_with_the_hint(tmp_path, sqlite_store):
+    nameless = tmp_path / "comments.json"
+    nameless.write_bytes((FIX / "wall.getComments_-100001_4.json").read_bytes())
+    res = import_file(sqlite_store, nameless)
+    assert not res.ok and res.error == (
+        f"{nameless}, record 1: field 'post_id' is unknown: these are comments (wall.getComments) without the post "
+        "they belong to; save the response in an envelope with params owner_id/post_id, or name the file "
+        "wall.getComments_<owner_id>_<post_id>.json")
+
+
+def test_wall_get_by_id_bare_and_extended():
+    bare = list(parse(FIX / "wall_getById_bare.json"))
+    assert [(r.platform_id, r.media_kind, r.views) for r in bare] == [("-100001_6", "text", 800),
+                                                                      ("-100001_7", "photo", None)]
+    (ext,) = parse(FIX / "wall_getById_extended.json")
+    assert ext.account.handle == "primersk_akimat" and ext.mentions[0].platform_id == "303"
+    assert ext.comments_closed is False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord, SkippedRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import read_head
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.x import FORMATS, parse
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts, text_versions
@@ -65,7 +66,7 @@ def test_no_false_positives_on_other_platforms_samples():
     others = [p for p in real_samples() if FOLDER not in str(p)]
     assert others, "the other platforms' samples are missing"
     for path in others:
-        assert not FMT.detect(path, read_head(path)), path
+        assert not FMT.detect(path, peek_file(path)), path
 
 
 def test_not_claiming_generic_jsonl_or_zeeschuimer(tmp_path):
@@ -73,8 +74,8 @@ def test_not_claiming_generic_jsonl_or_zeeschuimer(tmp_path):
     tab.write_bytes(b'{"kind": "post", "platform": "x", "id": "1", "author_id": "2", "conversation_id": "1"}\n')
     zee = tmp_path / "zee.ndjson"
     zee.write_bytes(b'{"source_platform": "twitter.com", "data": {"conversation_id": "1", "author_id": "2"}}\n')
-    assert not FMT.detect(tab, read_head(tab))
-    assert not FMT.detect(zee, read_head(zee))
+    assert not FMT.detect(tab, peek_file(tab))
+    assert not FMT.detect(zee, peek_file(zee))
 
 
 def test_retweet_maps_to_repost_with_source_and_metrics():
@@ -147,13 +148,13 @@ def test_import_into_store_and_reimport_changes_nothing(store, name, posts_n, co
     first = import_file(store, path)
     assert first.ok, first.error
     c = first.counts
-    assert (c["posts_new"], c["comments_new"], c["official_replies"], c["skipped"], c["followers"]) == \
+    assert (c["posts_new"], c["all_comments_new"], c["official_replies"], c["skipped"], c["followers"]) == \
         (posts_n, comments_n, 0, skipped, followers)
     rows = count_rows(store)
     again = import_file(store, path)
     assert again.ok
-    assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-            again.counts["comments_updated"]) == (0, 0, 0, 0)
+    assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+            again.counts["all_comments_updated"]) == (0, 0, 0, 0)
     assert count_rows(store) == rows
 
 
@@ -162,7 +163,7 @@ def test_flat_after_noflat_adds_nothing(store):
     rows = count_rows(store)
     result = import_file(store, require_sample(FOLDER, "flat.jsonl"))
     assert result.ok
-    assert (result.counts["posts_new"], result.counts["posts_updated"], result.counts["comments_new"]) == (0, 0, 0)
+    assert (result.counts["posts_new"], result.counts["posts_updated"], result.counts["all_comments_new"]) == (0, 0, 0)
     assert count_rows(store) == rows
 
 
@@ -171,7 +172,7 @@ def test_edited_tweet_keeps_one_post_with_history_and_links_the_reply(store):
     after = import_file(store, require_sample(FOLDER, "edited_after.jsonl"))
     assert after.ok and after.counts["posts_updated"] == 1 and after.counts["posts_new"] == 0
     reply = import_file(store, require_sample(FOLDER, "quoted_edit.jsonl"))
-    assert reply.ok and reply.counts["comments_new"] == 1
+    assert reply.ok and reply.counts["all_comments_new"] == 1
     with store.connect() as conn:
         post = conn.execute(select(posts).where(posts.c.platform == "x")).one()
         assert (post.platform_id, post.version, post.text) == ("1576994746135764992", 2,
@@ -250,7 +251,7 @@ def test_self_reply_is_an_official_reply(store, tmp_path):
     assert detect_format(path).id == "x_api_v2"
     result = import_file(store, path)
     assert result.ok, result.error
-    assert (result.counts["posts"], result.counts["comments"], result.counts["official_replies"]) == (1, 2, 1)
+    assert (result.counts["posts"], result.counts["comments"], result.counts["official_replies"]) == (1, 1, 1)
     post = next(r for r in parse(path) if isinstance(r, PostRecord))
     assert (post.views, post.shares, post.likes, post.comments_count) == (300, 2, 5, 2)
     assert post.location == "record 1"
@@ -267,3 +268,11 @@ def test_truncated_single_json_response_is_a_source_error(tmp_path):
     path.write_bytes(orjson.dumps(_built_page(), option=orjson.OPT_INDENT_2)[:300])
     with pytest.raises(SourceError, match="truncated"):
         list(parse(path))
+
+
+def test_a_search_all_page_imports_as_x(store):
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "x" / "search_all_page.json"
+    assert detect_format(path).id == "x_api_v2"
+    res = import_file(store, path)
+    assert res.ok, res.error
+    assert (res.counts["posts"], res.counts["comments"], res.counts["official_replies"]) == (1, 1, 0)

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from akimwatch.ingest import import_file
 from akimwatch.models import CommentRecord, FollowerRecord, PostRecord
 from akimwatch.sources import detect_format
-from akimwatch.sources.base import SourceError, read_head
+from akimwatch.sources.base import SourceError
+from akimwatch.sources.peek import peek_file
 from akimwatch.sources.youtube import FORMATS, parse, parse_duration
 from akimwatch.store.queries import count_rows
 from akimwatch.store.schema import comments, follower_snapshots, posts
@@ -43,10 +44,10 @@ def test_every_fixture_is_detected_as_youtube():
 def test_no_false_positives_on_real_samples_of_other_platforms(tmp_path):
     others = real_samples()
     for path in others:
-        assert not FMT.detect(path, read_head(path)), path
+        assert not FMT.detect(path, peek_file(path)), path
     tab = tmp_path / "rows.jsonl"
     tab.write_bytes(b'{"kind": "post", "platform": "youtube", "id": "abc"}\n')
-    assert not FMT.detect(tab, read_head(tab))
+    assert not FMT.detect(tab, peek_file(tab))
 
 
 @pytest.mark.parametrize("value,seconds", [("PT45S", 45), ("PT1M", 60), ("PT1M1S", 61), ("PT1H12M5S", 4325),
@@ -96,9 +97,9 @@ def test_comments_list_takes_the_video_from_the_envelope(tmp_path):
         ("UgxThread1.R1", "vid00000001", "UgxThread1"), ("UgxThread1.R3", "vid00000001", "UgxThread1")]
     bare = tmp_path / "comments.json"
     bare.write_bytes(orjson.dumps(orjson.loads((FIX / "comments_list_envelope.json").read_bytes())["response"]))
-    skipped = list(parse(bare))
-    assert {(s.location, s.field) for s in skipped} == {("record 1", "snippet.videoId"),
-                                                        ("record 2", "snippet.videoId")}
+    pending = list(parse(bare))  # replies without their video: the store links them through the thread
+    assert [(r.platform_id, r.post_platform_id, r.parent_platform_id) for r in pending] == [
+        ("UgxThread1.R1", "", "UgxThread1"), ("UgxThread1.R3", "", "UgxThread1")]
 
 
 def test_channel_subscribers_only_with_fetched_at():
@@ -115,7 +116,7 @@ def test_import_everything_official_reply_and_reimport(store):
              "playlist_items_page2.json", "search_list.json", "channels_envelope.json", "channels_bare.json"]
     results = {name: import_file(store, FIX / name) for name in order}
     assert all(r.ok for r in results.values()), [r.error for r in results.values()]
-    assert results["videos_list.json"].counts["official_replies"] == 1
+    assert results["videos_list.json"].counts["earlier_now_official"] == 1
     rows = count_rows(store)
     assert (rows["posts"], rows["comments"], rows["official_replies"], rows["follower_snapshots"]) == (5, 4, 1, 1)
     with store.connect() as conn:
@@ -126,8 +127,8 @@ def test_import_everything_official_reply_and_reimport(store):
     for name in order:
         again = import_file(store, FIX / name)
         assert again.ok
-        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["comments_new"],
-                again.counts["comments_updated"]) == (0, 0, 0, 0), name
+        assert (again.counts["posts_new"], again.counts["posts_updated"], again.counts["all_comments_new"],
+                again.counts["all_comments_updated"]) == (0, 0, 0, 0), name
     assert count_rows(store) == rows
 
 
@@ -163,3 +164,23 @@ def test_jsonl_of_pages_and_api_error(tmp_path):
     err.write_bytes(b'{"error": {"code": 403, "message": "The request cannot be completed: quota exceeded."}}\n')
     (skipped,) = parse(err)
     assert skipped.field == "error" and "quota" in skipped.reason
+
+
+def test_a_bare_replies_page_is_linked_through_its_thread(store):
+    alone = import_file(store, FIX / "comments_list_page_bare.json")
+    assert alone.ok and alone.counts["all_comments"] == 0
+    assert [s["field"] for s in alone.skipped] == ["parentId", "parentId"]
+    assert "import the video's comment threads first" in alone.skipped[0]["reason"]
+    assert import_file(store, FIX / "videos_list.json").ok and import_file(store, FIX / "comment_threads.json").ok
+    res = import_file(store, FIX / "comments_list_page_bare.json")
+    assert res.ok and (res.counts["comments"], res.counts["official_replies"], res.counts["skipped"]) == (1, 1, 0)
+    with store.connect() as conn:
+        linked = conn.execute(select(comments.c.platform_id, comments.c.post_platform_id, comments.c.post_id)
+                              .where(comments.c.platform_id.in_(["UgxThread1.R4", "UgxThread1.R5"]))).all()
+    assert len(linked) == 2 and all(r.post_platform_id == "vid00000001" and r.post_id for r in linked)
+
+
+def test_channel_level_threads_are_left_out_and_counted(store):
+    res = import_file(store, FIX / "comment_threads_channel.json")
+    assert res.ok and res.counts["all_comments"] == 0 and res.counts["skipped"] == 0
+    assert res.counts["omitted"] == {"channel comment (on the channel, not under a video)": 3}
