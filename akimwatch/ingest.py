@@ -215,6 +215,12 @@ def _import_detected(engine: Engine, path: Path, shown: str, result: FileResult,
         _finish_run(engine, run_id, "failed", fmt, {}, [{"error": "interrupted; nothing from this file was saved"}])
         raise
     except Exception as exc:  # noqa: BLE001 - a bug must not end the whole folder with a traceback
+        from sqlalchemy.exc import DBAPIError
+
+        from akimwatch.store.engine import is_store_busy
+
+        if isinstance(exc, DBAPIError) and is_store_busy(exc):
+            raise  # a locked store is not a bug: the caller says so in one line and fails the run
         log.debug("unexpected error importing %s", shown, exc_info=True)
         first = str(exc).splitlines()[0][:300] if str(exc) else ""
         result.error = (f"{shown}: could not be imported: internal error ({exc.__class__.__name__}"
