@@ -111,17 +111,10 @@ class Cluster:
         proc.wait(timeout=10)
 
     def stop_workers(self) -> None:
+        """Cleanup after a test: the jobs are over (or abandoned), so no warm shutdown is waited for."""
         for proc in self.workers:
             if proc.poll() is None:
-                with suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.workers:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+                self.kill9(proc)
         self.workers.clear()
 
     def logs(self) -> str:
