@@ -692,6 +692,8 @@ def analyze(db: DbOption = None,
         from akimwatch.jobs.enqueue import enqueue_analysis
 
         _report_enqueued("analysis", lambda url: enqueue_analysis(engine, url), db)
+        # voice is a few rules per post (no model): here, as in-process, not worth a job
+        console.print(f"voice: {run_voice(engine)} posts labelled here", highlight=False)
         return
     result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal)
     voice = run_voice(engine)
