@@ -339,11 +339,25 @@ def admin(request: Request):
         keys = web_auth.list_api_keys(conn)
     new = request.cookies.get("aw_new_key")
     resp = render(request, "admin.html", {"users": users, "keys": keys, "roles": web_auth.ROLES,
-                                          "scopes": web_auth.SCOPES, "new_key": new})
+                                          "scopes": web_auth.SCOPES, "new_key": new, "jobs": _jobs_status()})
     if new:
         resp.delete_cookie("aw_new_key", path="/admin")
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def _jobs_status() -> dict | None:
+    """With workers configured (akimwatch.jobs): the same queue numbers and dead letters as ``akimwatch status``."""
+    from akimwatch.jobs.settings import JobsConfigError, jobs_configured
+
+    try:
+        if not jobs_configured():
+            return None
+    except (JobsConfigError, ValueError):
+        return None
+    from akimwatch.jobs.status import compute_jobs_status
+
+    return compute_jobs_status()
 
 
 @router.post("/admin/users")
