@@ -124,13 +124,27 @@ class ConcurrencySlot:
     sleep: Callable[[float], None] = time.sleep
     holder: str = field(default_factory=lambda: uuid.uuid4().hex)
 
-    def __enter__(self) -> ConcurrencySlot:
+    held: bool = False
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Wait for a slot (at most ``timeout`` seconds; None: as long as it takes)."""
+        waited = 0.0
         while not self.limiter.acquire(self.platform, self.holder, self.limit, self.lease_seconds):
+            if timeout is not None and waited >= timeout:
+                return False
             self.sleep(self.poll)
+            waited += self.poll
+        self.held = True
+        return True
+
+    def __enter__(self) -> ConcurrencySlot:
+        if not self.held:
+            self.acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.limiter.release(self.platform, self.holder)
+        self.held = False
 
 
 def shared_controller_factory(limiter: SharedLimiter) -> Callable[[str, RatePolicy], RateController]:

@@ -33,6 +33,10 @@ class JobFailed(Exception):
     """The library function reported a failure (its message is the one the CLI would print)."""
 
 
+class NoSlot(Exception):
+    """The platform's cluster-wide concurrency is taken: the job goes back to the queue, no failure counted."""
+
+
 def _settings() -> JobSettings:
     return app.akimwatch_settings  # type: ignore[attr-defined]
 
@@ -85,6 +89,9 @@ def run_job(task: Task, body: Callable[[], str | None], *, retry: bool = True) -
     progress.mark_running(task_id, _worker_name())
     try:
         error = body()
+    except NoSlot:
+        progress.mark_retry(task_id, "waiting for a free slot of the platform")
+        raise task.retry(countdown=random.uniform(1, 5), max_retries=None) from None  # noqa: S311
     except Exception as exc:  # noqa: BLE001 - a lost connection, a full disk: worth another try
         error, retry = f"{type(exc).__name__}: {exc}", True
         log.warning("job %s raised %s", task_id, error)
@@ -92,12 +99,13 @@ def run_job(task: Task, body: Callable[[], str | None], *, retry: bool = True) -
         progress.mark_done(task_id)
         return "ok"
     settings = _settings()
-    attempt = task.request.retries
+    attempt = int((task.request.kwargs or {}).get("failures", 0))  # not request.retries: slot waits are no failure
     if retry and attempt < settings.retries:
         ceiling = min(settings.retry_backoff_max, settings.retry_backoff * (2 ** attempt))
         countdown = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
         progress.mark_retry(task_id, error)
-        raise task.retry(exc=JobFailed(error), countdown=countdown)
+        raise task.retry(exc=JobFailed(error), countdown=countdown, max_retries=None,
+                         kwargs={**(task.request.kwargs or {}), "failures": attempt + 1})
     progress.mark_failed(task_id, error)
     log.error("job %s goes to the dead-letter queue: %s", task_id, error)
     raise Reject(JobFailed(error), requeue=False)
@@ -105,7 +113,7 @@ def run_job(task: Task, body: Callable[[], str | None], *, retry: bool = True) -
 
 @app.task(bind=True, name="akimwatch.jobs.harvest_account")
 def harvest_account(self: Task, db_url: str, account_id: str, platform: str, since: str | None = None,
-                    full: bool = False) -> str:
+                    full: bool = False, failures: int = 0) -> str:
     """Harvest one watch-list account (resumes from its saved cursors, like ``akimwatch harvest``)."""
 
     def body() -> str | None:
@@ -116,7 +124,10 @@ def harvest_account(self: Task, db_url: str, account_id: str, platform: str, sin
         from akimwatch.jobs.ratelimit import ConcurrencySlot
 
         settings = _settings()
-        with ConcurrencySlot(_limiter(), platform, policy_for(platform).concurrency, settings.harvest_lease):
+        slot = ConcurrencySlot(_limiter(), platform, policy_for(platform).concurrency, settings.harvest_lease)
+        if not slot.acquire(timeout=2.0):
+            raise NoSlot(platform)  # back to the queue: this worker takes another platform's job meanwhile
+        with slot:
             results = harvest(_engine(db_url), account_id=account_id,
                               since=datetime.fromisoformat(since) if since else None, full=full)
         failed = [r for r in results if not r.ok]
@@ -126,7 +137,7 @@ def harvest_account(self: Task, db_url: str, account_id: str, platform: str, sin
 
 
 @app.task(bind=True, name="akimwatch.jobs.analyze_batch")
-def analyze_batch(self: Task, db_url: str, kind: str, ids: list[int]) -> str:
+def analyze_batch(self: Task, db_url: str, kind: str, ids: list[int], failures: int = 0) -> str:
     """Label one batch of comments or posts that the current analyzer versions have not labelled."""
 
     def body() -> None:
@@ -140,7 +151,7 @@ def analyze_batch(self: Task, db_url: str, kind: str, ids: list[int]) -> str:
 
 @app.task(bind=True, name="akimwatch.jobs.import_file")
 def import_file(self: Task, db_url: str, path: str, format_id: str | None = None, account_id: str | None = None,
-                skip_bad: bool = False, strict: bool = False) -> str:
+                skip_bad: bool = False, strict: bool = False, failures: int = 0) -> str:
     """Import one export file in one transaction; a file that cannot be imported is not retried."""
 
     def body() -> str | None:

@@ -120,6 +120,23 @@ def test_two_workers_share_one_platform_rate(cluster, monkeypatch):
     assert times[-1] - times[0] >= (len(times) - 1) / rate * 0.9
 
 
+def test_platform_concurrency_holds_for_the_cluster(cluster):
+    """VK concurrency 1: two workers never harvest two VK accounts at once; the waiting job is requeued."""
+    fake = FakeVK(3, posts=4, comments=1, delay=0.03)
+    watch_accounts(cluster.engine, 3)
+    with fake.serve() as url:
+        env = vk_env(url, concurrency=1)
+        for w in [cluster.start_worker(env=env), cluster.start_worker(env=env)]:
+            cluster.wait_ready(w)
+        enqueue_harvest(cluster.engine, cluster.db_url, publisher=cluster.publisher())
+        wait_until(lambda: all_done(cluster), 60, "the harvest jobs")
+    spans = sorted((min(t for t, _, o in fake.requests if -o == n), max(t for t, _, o in fake.requests if -o == n))
+                   for n in (1, 2, 3))
+    assert all(later[0] > earlier[1] for earlier, later in zip(spans, spans[1:], strict=False)), spans
+    assert cluster.progress().summary()["failed"] == []
+    assert "Retry in" in cluster.logs()  # the second worker's job went back to the queue while the slot was taken
+
+
 def test_retry_after_pauses_every_worker(cluster):
     import redis
 
