@@ -17,15 +17,15 @@ LOCK_VENV ?= .venv-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/pip install -q $(PIP_PINNED)
+	$(BIN)/pip install -qq $(PIP_PINNED)
 
 install: $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements/build.txt -r requirements/main.txt
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -qq --require-hashes -r requirements/build.txt -r requirements/main.txt
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements/build.txt -r requirements/test.txt
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -qq --require-hashes -r requirements/build.txt -r requirements/test.txt
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
 
 # Refresh the lock after changing dependencies in pyproject.toml (tests/test_lock.py fails while they disagree).
 lock:
