@@ -108,6 +108,19 @@ def queue_overhead(cluster: Cluster, batches: list[list[int]]) -> tuple[float, f
     return median(inproc), median(queued)
 
 
+def storage_per_row(cluster: Cluster) -> str:
+    """Bytes per row on disk (table + indexes + TOAST) of comments, posts and labels, for docs/scale.md."""
+    from sqlalchemy import text
+
+    parts = []
+    with cluster.engine.connect() as conn:
+        for table in ("comments", "posts", "labels"):
+            rows = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            size = conn.execute(text(f"SELECT pg_total_relation_size('{table}')")).scalar_one()
+            parts.append(f"{table} {rows:,} rows, {size / 2**20:,.0f} MiB, {size / max(rows, 1):,.0f} B/row")
+    return "storage: " + "; ".join(parts)
+
+
 def harvest_bound(tmp: Path, accounts: int, rate: float) -> tuple[float, float, int]:
     from akimwatch.jobs.enqueue import enqueue_harvest
     from tests.jobs.fakevk import FakeVK, watch_accounts
@@ -160,6 +173,7 @@ def main() -> None:
         print(f"analysis, 1 worker: {r1:,.0f} comments/s", flush=True)
         r2 = analysis_rate(cluster, 2, two)
         print(f"analysis, 2 workers: {r2:,.0f} comments/s", flush=True)
+        print(storage_per_row(cluster), flush=True)
     finally:
         cluster.close()
     wall, bound, requests = harvest_bound(tmp, args.accounts, args.rate)
