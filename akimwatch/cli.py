@@ -107,6 +107,8 @@ def import_(
     """Import platform exports into the store; re-running never duplicates."""
     from akimwatch.ingest import expand_paths, import_file
 
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
     if registry:
         registry_load(registry, db)
@@ -207,6 +209,18 @@ def _jobs_configured() -> bool:
     try:
         return jobs_configured()
     except JobsConfigError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _require_shared_store(db: str | None) -> None:
+    """--distributed: refuse a local SQLite store before anything is created."""
+    from akimwatch.jobs.enqueue import DistributedError, require_shared_store
+    from akimwatch.store.engine import resolve_db_url
+
+    try:
+        require_shared_store(resolve_db_url(db))
+    except DistributedError as exc:
         err.print(f"error {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
@@ -463,6 +477,8 @@ def harvest_(
     """
     from akimwatch.harvest.schedule import harvest
 
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
     if distributed:
         from akimwatch.jobs.enqueue import enqueue_harvest
@@ -512,6 +528,8 @@ def schedule_(
     except ValueError as exc:
         err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
     if distributed:
         _schedule_distributed(engine, db, interval, once, account, platform)

@@ -74,7 +74,8 @@ class Publisher:
 def enqueue_harvest(engine: Engine, db_url: str, *, account_id: str | None = None, platform: str | None = None,
                     since: datetime | None = None, full: bool = False,
                     publisher: Publisher | None = None) -> list[JobRef]:
-    """One harvest job per watched account (the same selection as ``akimwatch harvest``)."""
+    """One harvest job per watched account (the same selection as ``akimwatch harvest``), except accounts whose
+    previous job is still queued or running."""
     from akimwatch.harvest.runner import watched_accounts
 
     require_shared_store(db_url)
@@ -83,8 +84,9 @@ def enqueue_harvest(engine: Engine, db_url: str, *, account_id: str | None = Non
         raise ValueError(f"account {account_id!r} is not in the store; load the watch list first "
                          "(akimwatch registry load)")
     publisher = publisher or Publisher()
+    busy = publisher.progress.unfinished_labels("harvest")  # a round slower than the interval: not queued twice
     return [publisher.send("harvest", [db_url, a.id, a.platform, since.isoformat() if since else None, full],
-                           platform=a.platform, label=a.id) for a in accounts]
+                           platform=a.platform, label=a.id) for a in accounts if a.id not in busy]
 
 
 def enqueue_analysis(engine: Engine, db_url: str, *, batch: int | None = None,

@@ -84,6 +84,14 @@ class JobProgress:
         pipe.zadd(self._failed, {task_id: self.clock()})
         pipe.execute()
 
+    def unfinished_labels(self, queue: str) -> set[str]:
+        """Labels (account ids, files) of this queue's jobs still queued or running."""
+        ids = self.client.zrange(self._unfinished, 0, -1)
+        pipe = self.client.pipeline()
+        for task_id in ids:
+            pipe.hmget(self._job(task_id), "queue", "label")
+        return {label for q, label in pipe.execute() if q == queue and label}
+
     def job(self, task_id: str) -> dict[str, str]:
         return self.client.hgetall(self._job(task_id))
 

@@ -271,3 +271,15 @@ def test_broker_connection_lost_during_a_run(proxied_cluster, tmp_path, monkeypa
     for n in range(1, 7):  # no job lost: every account fetched completely at least once
         assert fake.count(n) >= 1 + 2 + 6
     assert compute_store_digest(cluster.engine) == expected  # none done twice with a visible effect
+
+
+def test_an_account_is_not_queued_twice_while_its_job_is_unfinished(cluster):
+    watch_accounts(cluster.engine, 3)
+    publisher = cluster.publisher()
+    first = enqueue_harvest(cluster.engine, cluster.db_url, publisher=publisher)
+    assert [r.label for r in first] == ["vk-1", "vk-2", "vk-3"]
+    assert enqueue_harvest(cluster.engine, cluster.db_url, publisher=publisher) == []  # no worker ran them yet
+    cluster.progress().mark_done(first[1].task_id)
+    assert [r.label for r in enqueue_harvest(cluster.engine, cluster.db_url, publisher=publisher)] == ["vk-2"]
+    summary = cluster.progress().summary()
+    assert summary["unfinished"] == 3 and summary["oldest_unfinished_seconds"] >= 0

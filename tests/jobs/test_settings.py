@@ -53,6 +53,7 @@ def test_distributed_needs_a_shared_store(tmp_path):
     assert result.exit_code == 2
     assert "--distributed needs a shared PostgreSQL store" in result.output
     assert "Traceback" not in result.output
+    assert not db.exists()  # refused before any store was created
 
 
 def test_worker_refuses_unknown_queue():
