@@ -33,6 +33,11 @@ from synthetic_store import build_store  # noqa: E402  (benchmarks/ is on sys.pa
 
 from tests.jobs.cluster import Cluster, wait_until  # noqa: E402
 
+
+class _Skip(Exception):
+    """--only harvest: the analysis part is left out."""
+
+
 TABLES = ("officials", "accounts", "import_runs", "posts", "comments")
 
 
@@ -149,13 +154,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=16_000, help="comments labelled per worker-count run")
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0, help="fake platform's limit, requests/s")
+    parser.add_argument("--only", choices=("analysis", "harvest"), help="run one part")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="akimwatch-scale-"))
     (tmp / "harvest").mkdir()
     print(f"machine: {os.cpu_count()} cores (shared with other work: figures are lower bounds); "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    cluster = Cluster(tmp)
+    r1 = r2 = None
+    cluster = Cluster(tmp) if args.only != "harvest" else None
     try:
+        if cluster is None:
+            raise _Skip
         began = time.perf_counter()
         build_store(tmp / "synthetic.db", args.comments, max(12, args.comments // 5000), posts_per_account=100)
         n = copy_to_postgres(tmp / "synthetic.db", cluster)
@@ -174,12 +183,17 @@ def main() -> None:
         r2 = analysis_rate(cluster, 2, two)
         print(f"analysis, 2 workers: {r2:,.0f} comments/s", flush=True)
         print(storage_per_row(cluster), flush=True)
+    except _Skip:
+        pass
     finally:
-        cluster.close()
-    wall, bound, requests = harvest_bound(tmp, args.accounts, args.rate)
-    print(f"harvest: {args.accounts:,} accounts, {requests:,} requests by 4 workers in {wall:.1f} s; bound at "
-          f"{args.rate:g} req/s {bound:.1f} s; {100 * (wall / bound - 1):+.1f} % (goal within 10 %)", flush=True)
-    print(f"scale ratio: {r2 / r1:.2f}")
+        if cluster is not None:
+            cluster.close()
+    if args.only != "analysis":
+        wall, bound, requests = harvest_bound(tmp, args.accounts, args.rate)
+        print(f"harvest: {args.accounts:,} accounts, {requests:,} requests by 4 workers in {wall:.1f} s; bound at "
+              f"{args.rate:g} req/s {bound:.1f} s; {100 * (wall / bound - 1):+.1f} % (goal within 10 %)", flush=True)
+    if r1 and r2:
+        print(f"scale ratio: {r2 / r1:.2f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import socket
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from celery import Task
 from celery.exceptions import Reject
@@ -74,6 +75,32 @@ def ensure_worker_setup() -> None:
     set_shared_controllers(shared_controller_factory(_limiter()))
 
 
+class _KeptOpen:
+    """A collector lent to one job: ``close()`` at the job's end leaves it open for the worker's next job."""
+
+    def __init__(self, collector: Any):
+        self._collector = collector
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collector, name)
+
+    def close(self) -> None:
+        pass
+
+
+@cache
+def _collector(platform: str) -> Any:
+    from akimwatch.harvest.collectors import make_collector
+
+    return make_collector(platform)
+
+
+def shared_collector(platform: str) -> Any:
+    """One collector per platform per worker process, for all its jobs (as ``harvest_all`` shares one among an
+    in-process run's accounts): one connection pool and TLS context instead of one per account (~25 ms CPU)."""
+    return _KeptOpen(_collector(platform))
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -129,7 +156,8 @@ def harvest_account(self: Task, db_url: str, account_id: str, platform: str, sin
             raise NoSlot(platform)  # back to the queue: this worker takes another platform's job meanwhile
         with slot:
             results = harvest(_engine(db_url), account_id=account_id,
-                              since=datetime.fromisoformat(since) if since else None, full=full)
+                              since=datetime.fromisoformat(since) if since else None, full=full,
+                              factory=shared_collector)
         failed = [r for r in results if not r.ok]
         return f"{failed[0].account_id}: {failed[0].error}" if failed else None
 
