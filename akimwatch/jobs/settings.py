@@ -36,6 +36,7 @@ class JobSettings:
     retry_backoff_max: float = 600.0
     analysis_batch: int = 1000     # comment (or post) ids per analysis job
     harvest_lease: float = 3600.0  # seconds a harvest slot is held at most if its worker vanished
+    harvest_slot_wait: float = 2.0  # seconds a job waits for a platform slot before going back to the queue
 
     def queue(self, name: str) -> str:
         return f"{self.namespace}.{name}"

@@ -152,7 +152,7 @@ def harvest_account(self: Task, db_url: str, account_id: str, platform: str, sin
 
         settings = _settings()
         slot = ConcurrencySlot(_limiter(), platform, policy_for(platform).concurrency, settings.harvest_lease)
-        if not slot.acquire(timeout=2.0):
+        if not slot.acquire(timeout=settings.harvest_slot_wait):
             raise NoSlot(platform)  # back to the queue: this worker takes another platform's job meanwhile
         with slot:
             results = harvest(_engine(db_url), account_id=account_id,

@@ -118,7 +118,7 @@ class Cluster:
         self.workers.clear()
 
     def logs(self) -> str:
-        return "\n".join(Path(p.log_path).read_text(errors="replace")[-2000:] for p in self.workers)  # type: ignore[attr-defined]
+        return "\n".join(Path(p.log_path).read_text(errors="replace") for p in self.workers)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         try:

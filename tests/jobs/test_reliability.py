@@ -54,8 +54,8 @@ def all_done(cluster: Cluster) -> bool:
 
 
 def test_worker_killed_mid_harvest_job_is_redelivered(cluster, tmp_path, monkeypatch):
-    expected = reference_digest(tmp_path, monkeypatch, FakeVK(3, posts=8, comments=3), 3)
-    fake = FakeVK(3, posts=8, comments=3, delay=0.1)  # 11 requests per account: ~1.1 s a job
+    expected = reference_digest(tmp_path, monkeypatch, FakeVK(3, posts=12, comments=3), 3)
+    fake = FakeVK(3, posts=12, comments=3, delay=0.1)  # 16 requests per account (3 pages): ~1.6 s a job
     watch_accounts(cluster.engine, 3)
     with fake.serve() as url:
         first = cluster.start_worker(env=vk_env(url))
@@ -67,7 +67,7 @@ def test_worker_killed_mid_harvest_job_is_redelivered(cluster, tmp_path, monkeyp
         assert fake.count(2) == 0 and fake.count(3) == 0  # one job at a time: the others were still queued
         second = cluster.start_worker(env=vk_env(url))
         wait_until(lambda: all_done(cluster), 60, "all harvest jobs")
-    assert fake.count(1) > 11  # account 1 was fetched again by the second worker
+    assert fake.count(1) > 16  # account 1 was fetched again by the second worker
     assert "harvest_account" in Path(second.log_path).read_text()  # type: ignore[attr-defined]
     assert compute_store_digest(cluster.engine) == expected
 
@@ -115,17 +115,22 @@ def test_two_workers_share_one_platform_rate(cluster, monkeypatch):
     assert len(times) == 36
     # both workers took part, and together never more than `rate` requests in any second (+1 for the edge)
     assert sum("harvest_account" in Path(w.log_path).read_text() for w in workers) == 2  # type: ignore[attr-defined]
-    busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert busiest <= rate + 1, busiest
+    # arrivals can only lag their granted slots (scheduling, network), so a window that opens on a late request
+    # may hold one more; the long windows show the rate itself
+    for window, slack in ((1.0, 2), (3.0, 2)):
+        busiest = max(sum(1 for t in times if start <= t < start + window) for start in times)
+        assert busiest <= rate * window + slack, (window, busiest)
     assert times[-1] - times[0] >= (len(times) - 1) / rate * 0.9
 
 
-def test_platform_concurrency_holds_for_the_cluster(cluster):
+def test_platform_concurrency_holds_for_the_cluster(cluster, tmp_path):
     """VK concurrency 1: two workers never harvest two VK accounts at once; the waiting job is requeued."""
-    fake = FakeVK(3, posts=4, comments=1, delay=0.03)
+    fake = FakeVK(3, posts=4, comments=1, delay=0.1)
     watch_accounts(cluster.engine, 3)
+    config = tmp_path / "akimwatch.toml"
+    config.write_text("[jobs]\nharvest_slot_wait = 0.1\n", encoding="utf-8")
     with fake.serve() as url:
-        env = vk_env(url, concurrency=1)
+        env = {**vk_env(url, concurrency=1), "AKIMWATCH_CONFIG": str(config)}
         for w in [cluster.start_worker(env=env), cluster.start_worker(env=env)]:
             cluster.wait_ready(w)
         enqueue_harvest(cluster.engine, cluster.db_url, publisher=cluster.publisher())
