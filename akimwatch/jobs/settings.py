@@ -1,20 +1,17 @@
-"""Where the broker, Redis and the queue names are: the ``[jobs]`` section of the config, env overriding.
+"""Where the broker, Redis and the queue names are: ``[jobs]`` of the one configuration, environment overriding.
 
-``AKIMWATCH_CONFIG`` names the TOML config (sections ``[metrics]``, ``[credentials]``, ``[web]``,
-``[harvest]``, ``[jobs]``); ``AKIMWATCH_BROKER_URL`` and ``AKIMWATCH_RESULT_URL`` override the two URLs, so
-a systemd unit or a container needs no file at all. A config that is not TOML (the older YAML of
-thresholds) simply has no ``[jobs]``.
+The configuration file is akimwatch's one TOML (``AKIMWATCH_CONFIG``, docs/configuration.md), read by
+``akimwatch.config.load_settings`` like every other section (so ``AKIMWATCH_JOBS__RETRIES=5`` works too);
+``AKIMWATCH_BROKER_URL``, ``AKIMWATCH_RESULT_URL`` and ``AKIMWATCH_JOBS_NAMESPACE`` win over it, so a systemd
+unit or a container needs no file at all.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
-ENV_CONFIG = "AKIMWATCH_CONFIG"
 ENV_BROKER = "AKIMWATCH_BROKER_URL"
 ENV_RESULT = "AKIMWATCH_RESULT_URL"
 ENV_NAMESPACE = "AKIMWATCH_JOBS_NAMESPACE"
@@ -46,32 +43,24 @@ class JobSettings:
         return f"{self.namespace}.dead"
 
 
-def _section(path: Path) -> dict[str, Any]:
-    if path.suffix.lower() != ".toml":
-        return {}
+def _jobs_section(path: str | os.PathLike[str] | None) -> tuple[dict[str, Any], str]:
+    from akimwatch.config import ConfigError, load_settings
+
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise JobsConfigError(f"config {path}: not valid TOML ({exc})") from None
-    section = data.get("jobs", {})
-    if not isinstance(section, dict):
-        raise JobsConfigError(f"config {path}: [jobs] must be a table")
-    return section
+        settings = load_settings(path)
+    except ConfigError as exc:
+        raise JobsConfigError(str(exc)) from None
+    return dict(settings.get("jobs") or {}), settings["_source"]["path"] or "environment"
 
 
 def load_job_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> JobSettings:
-    """Defaults ← ``[jobs]`` of the TOML config ← environment ← ``overrides`` (None values ignored)."""
-    known = {f.name: f for f in fields(JobSettings)}
-    values: dict[str, Any] = {}
-    path = path or os.environ.get(ENV_CONFIG)
-    if path:
-        p = Path(path)
-        if not p.exists():
-            raise JobsConfigError(f"config file {p} does not exist")
-        for key, value in _section(p).items():
-            if key not in known:
-                raise JobsConfigError(f"config {p}, [jobs]: unknown key '{key}' (known: {', '.join(known)})")
-            values[key] = value
+    """Defaults ← ``[jobs]`` of the configuration ← environment ← ``overrides`` (None values ignored)."""
+    known = {f.name for f in fields(JobSettings)}
+    section, where = _jobs_section(path)
+    for key in section:
+        if key not in known:
+            raise JobsConfigError(f"config {where} [jobs]: unknown key '{key}' (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = dict(section)
     for key, env in (("broker_url", ENV_BROKER), ("result_url", ENV_RESULT), ("namespace", ENV_NAMESPACE)):
         if os.environ.get(env):
             values[key] = os.environ[env]
@@ -82,15 +71,11 @@ def load_job_settings(path: str | os.PathLike[str] | None = None, **overrides: A
         if want is float and isinstance(value, int):
             value = float(value)
         if not isinstance(value, want) or isinstance(value, bool):
-            raise JobsConfigError(f"config [jobs]: '{key}' must be a {want.__name__} (got {value!r})")
+            raise JobsConfigError(f"config {where} [jobs]: '{key}' must be a {want.__name__} (got {value!r})")
         values[key] = value
     return JobSettings(**values)
 
 
 def jobs_configured(path: str | os.PathLike[str] | None = None) -> bool:
     """Whether this installation uses workers: a broker URL in the environment or a ``[jobs]`` section."""
-    if os.environ.get(ENV_BROKER):
-        return True
-    path = path or os.environ.get(ENV_CONFIG)
-    return bool(path) and Path(path).exists() and "jobs" in (
-        tomllib.loads(Path(path).read_text("utf-8")) if Path(path).suffix.lower() == ".toml" else {})
+    return bool(os.environ.get(ENV_BROKER)) or bool(_jobs_section(path)[0])

@@ -78,7 +78,8 @@ def test_ratelimit_reservations_are_spaced_across_clients():
     try:
         slots = [time.monotonic() + lim.reserve("vk", 10.0) for lim in (a, b, a, b, a)]
         gaps = [later - earlier for earlier, later in zip(slots, slots[1:], strict=False)]
-        assert all(0.08 <= g <= 0.12 for g in gaps), gaps
+        # each slot is 0.1 s after the previous one whichever client asked (local clock jitter allowed for)
+        assert all(0.05 <= g <= 0.15 for g in gaps) and 0.35 <= slots[-1] - slots[0] <= 0.45, gaps
         assert a.acquire("vk", "w1", 1, 5) and not b.acquire("vk", "w2", 1, 5)
         a.release("vk", "w1")
         assert b.acquire("vk", "w2", 1, 5)
