@@ -46,7 +46,7 @@ def make_app(settings: JobSettings) -> Celery:
         result_serializer="json",
         accept_content=["json"],
         result_expires=24 * 3600,
-        task_ignore_result=False,
+        task_ignore_result=True,   # progress lives in our own records (akimwatch.jobs.progress)
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,   # a broker restart: reconnect until it is back
         broker_heartbeat=10,
