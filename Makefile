@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test lock lock-check system-deps lint catalogs bench bench-report bench-web serve clean
+.PHONY: demo test install install-test lock lock-check system-deps lint catalogs bench bench-report bench-web bench-scale serve clean
 
 # Installs come from the lock (requirements/*.txt: exact versions with hashes, made by `make lock`), so a new
 # release upstream cannot change what main installs; pyproject.toml keeps the ranges for library users.
@@ -66,6 +66,10 @@ bench: install
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/web.py
+
+# Workers on the real RabbitMQ, Redis and PostgreSQL (minutes; not part of `make bench`): docs/scale.md
+bench-scale: install-test
+	$(BIN)/python benchmarks/scale.py
 
 bench-report: install
 	$(BIN)/python benchmarks/report.py

@@ -25,6 +25,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", envvar="AKIMWATCH_DB", help="SQLite file path or SQLAlchemy URL (postgresql+psycopg://...).")]
+DistributedOption = Annotated[bool, typer.Option(
+    "--distributed", help="Send jobs to the workers (akimwatch worker) instead of running here; needs a "
+                          "PostgreSQL store and the broker (docs/deploy.md).")]
 
 
 @functools.cache
@@ -103,6 +106,7 @@ def import_(
         "Zone of local times in old exports that lack UTC (Telegram Desktop before 2.6).")),
     ] = "Asia/Almaty",
     registry: Annotated[Path | None, typer.Option("--registry", help="Load this watch list first.")] = None,
+    distributed: DistributedOption = False,
 ) -> None:
     """Import platform exports into the store; re-running never duplicates."""
     from sqlalchemy.exc import DBAPIError
@@ -117,10 +121,18 @@ def import_(
     except ValueError as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
     fail_abandoned_runs(engine)
     if registry:
         registry_load(registry, db)
+    if distributed:
+        from akimwatch.jobs.enqueue import enqueue_imports
+
+        _report_enqueued("import", lambda url: enqueue_imports(url, paths, format_id=format, account_id=account,
+                                                               skip_bad=skip_bad, strict=strict), db)
+        return
     targets = expand_targets(paths)
     failed = 0
     passed_over: list[tuple[str, str]] = []
@@ -206,8 +218,11 @@ def _store_busy(engine, path: Path) -> NoReturn:
 
 
 @app.command("status")
-def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False) -> None:
-    """What the store holds and the last import runs."""
+def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False,
+           jobs: Annotated[bool | None, typer.Option(
+               "--jobs/--no-jobs", help="Show the job queues (default: when a broker is configured).")] = None,
+           ) -> None:
+    """What the store holds, the last import runs and, with workers, the job queues and dead letters."""
     from akimwatch.store.queries import count_rows, last_import_runs
     from akimwatch.store.runs import fail_abandoned_runs
 
@@ -217,6 +232,10 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
     from akimwatch.harvest.runner import harvest_status
 
     data["harvest"] = harvest_status(engine)
+    if jobs or jobs is None and _jobs_configured():
+        from akimwatch.jobs.status import compute_jobs_status
+
+        data["jobs"] = compute_jobs_status()
     if json:
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
@@ -224,7 +243,7 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in data.items():
-        if key not in ("import_runs", "harvest"):
+        if key not in ("import_runs", "harvest", "jobs"):
             table.add_row(key, f"{value:,}")
     console.print(table)
     runs = Table(title="last import runs")
@@ -236,6 +255,47 @@ def status(db: DbOption = None, json: Annotated[bool, typer.Option("--json", hel
                      run["finished_utc"] or "", str(errors[0].get("error") or errors[0]) if errors else "")
     console.print(runs)
     _print_harvest_status(data["harvest"])
+    if "jobs" in data:
+        from akimwatch.jobs.status import render_jobs_status
+
+        render_jobs_status(console, data["jobs"])
+
+
+def _jobs_configured() -> bool:
+    from akimwatch.jobs.settings import JobsConfigError, jobs_configured
+
+    try:
+        return jobs_configured()
+    except JobsConfigError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _require_shared_store(db: str | None) -> None:
+    """--distributed: refuse a local SQLite store before anything is created."""
+    from akimwatch.jobs.enqueue import DistributedError, require_shared_store
+    from akimwatch.store.engine import resolve_db_url
+
+    try:
+        require_shared_store(resolve_db_url(db))
+    except DistributedError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _report_enqueued(what: str, send, db: str | None) -> None:
+    """Publish the jobs of a --distributed command and say how many went where, in one line."""
+    from akimwatch.jobs.enqueue import DistributedError
+    from akimwatch.jobs.settings import JobsConfigError
+    from akimwatch.store.engine import resolve_db_url
+
+    try:
+        refs = send(resolve_db_url(db))
+    except (DistributedError, JobsConfigError, ValueError) as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"queued {len(refs):,} {what} job(s) for the workers; follow them with `akimwatch status --jobs`",
+                  highlight=False)
 
 
 @app.command("demo")
@@ -474,6 +534,7 @@ def harvest_(
     platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Walk back to this date (UTC unless given).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Ignore saved cursors: re-walk the whole history.")] = False,
+    distributed: DistributedOption = False,
 ) -> None:
     """Collect new posts, comments, edits, deletions and follower counts from the platforms' APIs.
 
@@ -481,7 +542,15 @@ def harvest_(
     """
     from akimwatch.harvest.schedule import harvest
 
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
+    if distributed:
+        from akimwatch.jobs.enqueue import enqueue_harvest
+
+        _report_enqueued("harvest", lambda url: enqueue_harvest(engine, url, account_id=account, platform=platform,
+                                                                since=_since(since), full=full), db)
+        return
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         tasks: dict[str, int] = {}
@@ -514,6 +583,7 @@ def schedule_(
     once: Annotated[bool, typer.Option("--once", help="One harvest + analysis + alerts, then exit (cron).")] = False,
     account: Annotated[str | None, typer.Option("--account", help="Only this watch-list account id.")] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="Only accounts of this platform.")] = None,
+    distributed: DistributedOption = False,
 ) -> None:
     """Harvest periodically in the foreground; after each run analyse new items and send alerts."""
     from akimwatch.harvest.schedule import parse_every, schedule
@@ -523,7 +593,12 @@ def schedule_(
     except ValueError as exc:
         err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
+    if distributed:
+        _require_shared_store(db)
     engine = _engine(db, create=True)
+    if distributed:
+        _schedule_distributed(engine, db, interval, once, account, platform)
+        return
 
     def report(summary) -> None:
         console.print(_harvest_table(summary.results))
@@ -539,6 +614,81 @@ def schedule_(
         raise typer.Exit(130) from None
     if once and runs[-1].failed:
         raise typer.Exit(1)
+
+
+def _schedule_distributed(engine, db: str | None, interval, once: bool, account: str | None,
+                          platform: str | None) -> None:
+    """Each tick: harvest jobs for the watch list, analysis jobs for what is unlabelled, alerts checked here."""
+    from akimwatch.jobs.enqueue import DistributedError, schedule_tick
+    from akimwatch.jobs.settings import JobsConfigError
+    from akimwatch.store.engine import resolve_db_url
+
+    def tick() -> None:
+        try:
+            summary = schedule_tick(engine, resolve_db_url(db), account_id=account, platform=platform)
+        except (DistributedError, JobsConfigError, ValueError) as exc:
+            err.print(f"error {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        console.print(f"{summary['started_utc']:%Y-%m-%d %H:%M} UTC: queued {summary['harvest']} harvest and "
+                      f"{summary['analysis']} analysis job(s), {summary['alerts']} alert(s)"
+                      + ("" if once else f"; next in {interval}"), highlight=False)
+
+    import time
+
+    try:
+        while True:
+            began = time.monotonic()
+            tick()
+            if once:
+                return
+            time.sleep(max(0.0, interval.total_seconds() - (time.monotonic() - began)))
+    except KeyboardInterrupt:
+        err.print("stopped; queued jobs stay with the workers")
+        raise typer.Exit(130) from None
+
+
+@app.command("worker")
+def worker(
+    queues: Annotated[str, typer.Option("--queues", help="Comma-separated: harvest, analysis, import.")] =
+        "harvest,analysis,import",
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", help="Jobs at once (processes; default: CPU cores).")] = None,
+    pool: Annotated[str, typer.Option("--pool", help="prefork (default), solo (one job, no child) or threads.")] =
+        "prefork",
+    loglevel: Annotated[str, typer.Option("--loglevel", help="DEBUG, INFO, WARNING.")] = "INFO",
+) -> None:
+    """Run jobs from the queues (Celery worker): harvest, analysis and import for a PostgreSQL store."""
+    import os
+    import socket
+
+    from akimwatch.jobs.settings import QUEUES, JobsConfigError
+
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = [q for q in names if q not in QUEUES]
+    if unknown or not names:
+        err.print(f"error --queues: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    if pool not in ("prefork", "solo", "threads"):
+        err.print(f"error --pool must be prefork, solo or threads (got {pool!r})", markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        from akimwatch.jobs.app import ensure_queues, get_app
+
+        celery = get_app()
+        ensure_queues(celery)
+    except JobsConfigError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - broker unreachable: one line
+        err.print(f"error cannot reach the job broker ({type(exc).__name__}: {exc}); check AKIMWATCH_BROKER_URL",
+                  markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    settings = celery.akimwatch_settings
+    celery.worker_main(["worker", "-Q", ",".join(settings.queue(q) for q in names),
+                        "-c", str(concurrency or os.cpu_count() or 1), "-P", pool, "--loglevel", loglevel,
+                        "-n", f"akimwatch-{os.getpid()}@{socket.gethostname()}",
+                        "--without-gossip", "--without-mingle"])
 
 
 # ---- web (feat/web) -------------------------------------------------------------------------------
@@ -622,12 +772,24 @@ if __name__ == "__main__":  # pragma: no cover
 def analyze(db: DbOption = None,
             since: Annotated[str | None, typer.Option("--since", help="Only items published from this date.")] = None,
             relabel: Annotated[bool, typer.Option("--relabel", help="Rewrite the current version's labels.")] = False,
+            distributed: DistributedOption = False,
             ) -> None:
     """Label comments (language, type, topic, sentiment) and posts (language, topic, voice) not yet labelled."""
     from akimwatch.analysis.run import run_analysis
     from akimwatch.analysis.voice import run_voice
 
     engine = _engine(db)
+    if distributed:
+        if since or relabel:
+            err.print("error --distributed labels what the current versions have not labelled; --since and "
+                      "--relabel run in-process only", markup=False, highlight=False)
+            raise typer.Exit(2)
+        from akimwatch.jobs.enqueue import enqueue_analysis
+
+        _report_enqueued("analysis", lambda url: enqueue_analysis(engine, url), db)
+        # voice is a few rules per post (no model): here, as in-process, not worth a job
+        console.print(f"voice: {run_voice(engine)} posts labelled here", highlight=False)
+        return
     result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal)
     voice = run_voice(engine)
     console.print(f"labelled {result['labelled']:,} items ({', '.join(f'{k} {v}' for k, v in result['versions'].items())});"

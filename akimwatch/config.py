@@ -38,7 +38,7 @@ import yaml
 
 ENV_CONFIG = "AKIMWATCH_CONFIG"
 DEFAULT_FILES = (Path("~/.config/akimwatch/config.toml"), Path("~/.config/akimwatch/credentials.toml"))
-SECTIONS = ("metrics", "credentials", "web", "harvest")
+SECTIONS = ("metrics", "credentials", "web", "harvest", "jobs")
 ENV_PREFIX = "AKIMWATCH_"
 
 

@@ -79,7 +79,7 @@ def test_environment_overrides_keys(clean_env, tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("[metrics\nx = 1", r"akimwatch.toml: not valid TOML \(.*line 1"),
     ("[metrics]\nactivity.dormant = 3", r"akimwatch.toml \[metrics\]\.activity: unknown key 'dormant'"),
-    ("[creds]\nx = 1", r"unknown section \[creds\] \(known: \[metrics\], \[credentials\], \[web\], \[harvest\]\)"),
+    ("[creds]\nx = 1", r"unknown section \[creds\] \(known: \[metrics\], \[credentials\], \[web\], \[harvest\], \[jobs\]\)"),
     ("metrics = 3", r"'metrics' must be a section"),
     ("[web]\nprivat = true", r"\[web\]: unknown key 'privat'"),
 ])

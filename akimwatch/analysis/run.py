@@ -7,7 +7,7 @@ current version), so a second run labels nothing and a retrained model re-labels
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, and_, delete, func, select
@@ -20,36 +20,45 @@ POST_ANALYZERS = ("language", "topic")
 OFFICIAL_ANALYZERS = ("language", "topic")
 
 
-def _existing(conn, kind: str, name: str, version: str) -> set[int]:
+def _existing(conn, kind: str, name: str, version: str, ids: Sequence[int] | None = None) -> set[int]:
     q = select(labels.c.item_id).where(
         labels.c.item_kind == kind, labels.c.analyzer == name, labels.c.version == version
     )
+    if ids is not None:
+        q = q.where(labels.c.item_id.in_(ids))
     return {row[0] for row in conn.execute(q)}
 
 
-def _items(conn, table, since: datetime | None, with_official: bool) -> Iterator[tuple[int, str, bool]]:
+def _items(conn, table, since: datetime | None, with_official: bool,
+           ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, bool]]:
     cols = [table.c.id, table.c.text] + ([table.c.is_official_reply] if with_official else [])
     q = select(*cols).order_by(table.c.id)
     if since is not None:
         q = q.where(table.c.published_utc >= since)
+    if ids is not None:
+        q = q.where(table.c.id.in_(ids))
     for row in conn.execute(q):
         yield row[0], row[1] or "", bool(row[2]) if with_official else False
 
 
-def _count(conn, table, since: datetime | None) -> int:
+def _count(conn, table, since: datetime | None, ids: Sequence[int] | None = None) -> int:
     q = select(func.count()).select_from(table)
     if since is not None:
         q = q.where(table.c.published_utc >= since)
+    if ids is not None:
+        q = q.where(table.c.id.in_(ids))
     return int(conn.execute(q).scalar_one())
 
 
 def run_analysis(
-    engine: Engine, since: datetime | None = None, relabel: bool = False, progress: bool = True
+    engine: Engine, since: datetime | None = None, relabel: bool = False, progress: bool = True,
+    items: Mapping[str, Sequence[int]] | None = None,
 ) -> dict:
     """Label items missing a label from the current analyzer versions; returns counts per kind and analyzer.
 
     ``since`` limits the run to items published at or after it (UTC); ``relabel`` drops and rewrites the current
-    version's labels for the items in scope.
+    version's labels for the items in scope. ``items`` (kind → ids, e.g. ``{"comment": [...]}``) limits the
+    run to those items — one analysis job of a worker (akimwatch.jobs) is one such batch.
     """
     from akimwatch.analysis.heads import label_all
 
@@ -59,19 +68,23 @@ def run_analysis(
         "comment": dict.fromkeys(ANALYZERS, 0),
         "post": dict.fromkeys(POST_ANALYZERS, 0),
     }
-    jobs = (("comment", comments, ANALYZERS), ("post", posts, POST_ANALYZERS))
+    jobs = tuple(job for job in (("comment", comments, ANALYZERS), ("post", posts, POST_ANALYZERS))
+                 if items is None or job[0] in items)
+    scope = {kind: (None if items is None else list(items[kind])) for kind, _, _ in jobs}
 
     with engine.begin() as conn:
-        totals = {kind: _count(conn, table, since) for kind, table, _ in jobs}
+        totals = {kind: _count(conn, table, since, scope[kind]) for kind, table, _ in jobs}
     bar = _progress(progress)
     with bar:
         for kind, table, names in jobs:
             task = bar.add_task(f"labelling {kind}s", total=totals[kind])
             with engine.begin() as conn:
                 if relabel:
-                    scope = select(table.c.id)
+                    in_scope = select(table.c.id)
                     if since is not None:
-                        scope = scope.where(table.c.published_utc >= since)
+                        in_scope = in_scope.where(table.c.published_utc >= since)
+                    if scope[kind] is not None:
+                        in_scope = in_scope.where(table.c.id.in_(scope[kind]))
                     for name in names:
                         conn.execute(
                             delete(labels).where(
@@ -79,14 +92,14 @@ def run_analysis(
                                     labels.c.item_kind == kind,
                                     labels.c.analyzer == name,
                                     labels.c.version == versions[name],
-                                    labels.c.item_id.in_(scope),
+                                    labels.c.item_id.in_(in_scope),
                                 )
                             )
                         )
-                done = {name: _existing(conn, kind, name, versions[name]) for name in names}
-                items = list(_items(conn, table, since, with_official=kind == "comment"))
-            for start in range(0, len(items), BATCH):
-                chunk = items[start : start + BATCH]
+                done = {name: _existing(conn, kind, name, versions[name], scope[kind]) for name in names}
+                rows_in = list(_items(conn, table, since, with_official=kind == "comment", ids=scope[kind]))
+            for start in range(0, len(rows_in), BATCH):
+                chunk = rows_in[start : start + BATCH]
                 todo = []
                 for item_id, text, official in chunk:
                     allowed = OFFICIAL_ANALYZERS if official else names

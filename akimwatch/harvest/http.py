@@ -102,6 +102,17 @@ class RateController:
         return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
 
 
+# Set by a job worker (akimwatch.jobs.ratelimit): every PoliteClient then takes its controller from here, so a
+# platform's rate and Retry-After pauses hold across all workers, not per process. None: per-process spacing.
+_shared_controllers: Callable[[str, RatePolicy], RateController] | None = None
+
+
+def set_shared_controllers(factory: Callable[[str, RatePolicy], RateController] | None) -> None:
+    """Install (or remove, with None) the cluster-wide rate controller factory for this process."""
+    global _shared_controllers
+    _shared_controllers = factory
+
+
 def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -143,7 +154,10 @@ class PoliteClient:
         self.classify = classify
         self.base = base_url(platform, default_base)
         self.policy = policy or RatePolicy()
-        self.controller = controller or RateController(self.policy)
+        if _shared_controllers is not None:  # a job worker: the limit is the cluster's (collectors' own ignored)
+            self.controller = _shared_controllers(platform, controller.policy if controller else self.policy)
+        else:
+            self.controller = controller or RateController(self.policy)
         self.client = httpx.Client(timeout=self.policy.timeout, transport=transport, follow_redirects=True,
                                    headers={"User-Agent": f"akimwatch/{_version()} (civic monitoring of public accounts)",
                                             **(headers or {})})

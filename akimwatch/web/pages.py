@@ -346,9 +346,24 @@ def _admin_page(request: Request, new_key: str | None, status_code: int = 200) -
         users = web_auth.list_users(conn)
         keys = web_auth.list_api_keys(conn)
     resp = render(request, "admin.html", {"users": users, "keys": keys, "roles": web_auth.ROLES,
-                                          "scopes": web_auth.SCOPES, "new_key": new_key}, status_code=status_code)
+                                          "scopes": web_auth.SCOPES, "new_key": new_key, "jobs": _jobs_status()},
+                  status_code=status_code)
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def _jobs_status() -> dict | None:
+    """With workers configured (akimwatch.jobs): the same queue numbers and dead letters as ``akimwatch status``."""
+    from akimwatch.jobs.settings import JobsConfigError, jobs_configured
+
+    try:
+        if not jobs_configured():
+            return None
+    except (JobsConfigError, ValueError):
+        return None
+    from akimwatch.jobs.status import compute_jobs_status
+
+    return compute_jobs_status()
 
 
 @router.post("/admin/users")
