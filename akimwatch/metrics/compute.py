@@ -160,7 +160,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
                 if status == "tagged_only" and not x["posts_ever"]:
                     x["status"] = "tagged_only"
             topics = compute_topics(all_agg, agenda_cfg["top_topics"])
-            post_topics = Counter(r["topic"] for r in all_posts if r["topic"] and r["topic"] != "none")
+            post_topics = Counter(r["topic"] for r in all_posts if r["topic"] and r["topic"] not in ("none", "uncertain"))
             n_resp = compute_responsiveness(all_agg, all_replies, "comment_type" in versions, start, inbox_cutoff)
             n_resp.pop("_delays")
             med = sorted(delays)[(len(delays) - 1) // 2] if delays else None

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
-from akimwatch.models import PLATFORMS, to_utc
+from akimwatch.models import PLATFORMS, UNCERTAIN, to_utc
 from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
     account_links,
@@ -221,7 +221,7 @@ def topic_days(conn: Connection, account_ids: Sequence[str], period: Period,
                          .join(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
                                          lab.c.analyzer == "topic", lab.c.version == label_versions["topic"])))
             .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
-                   comments.c.is_official_reply.is_(False), lab.c.value != "none")
+                   comments.c.is_official_reply.is_(False), lab.c.value.notin_(("none", UNCERTAIN)))
             .group_by(posts.c.account_id, lab.c.value, day))
     days: dict[Any, date] = {}
     out = []
