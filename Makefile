@@ -6,17 +6,36 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install install-test system-deps lint catalogs bench bench-report bench-web serve clean
+.PHONY: demo test install install-test lock lock-check system-deps lint catalogs bench bench-report bench-web serve clean
+
+# Installs come from the lock (requirements/*.txt: exact versions with hashes, made by `make lock`), so a new
+# release upstream cannot change what main installs; pyproject.toml keeps the ranges for library users.
+PIP_PINNED = pip==26.3
+LOCK_TOOL = pip-tools==7.6.2
+COMPILE = $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras
+LOCK_VENV ?= .venv-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -qq $(PIP_PINNED)
 
 install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -qq --require-hashes -r requirements/build.txt -r requirements/main.txt
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -qq --require-hashes -r requirements/build.txt -r requirements/test.txt
+	$(BIN)/pip install -qq --no-deps --no-build-isolation -e .
+
+# Refresh the lock after changing dependencies in pyproject.toml (tests/test_lock.py fails while they disagree).
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q $(LOCK_TOOL))
+	$(COMPILE) -o requirements/build.txt requirements/build.in
+	$(COMPILE) -o requirements/main.txt pyproject.toml
+	$(COMPILE) --extra test -o requirements/test.txt pyproject.toml
+
+lock-check: install-test
+	$(BIN)/python -m pytest -q tests/test_lock.py
 
 demo: install
 	$(BIN)/akimwatch demo --dir $(DEMO_DIR)
@@ -58,4 +77,4 @@ serve: install
 	$(BIN)/akimwatch serve
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -90,6 +90,36 @@ def compile_mo(lang: str) -> bytes:
     return buf.getvalue()
 
 
+def _messages(catalog) -> dict:
+    """What a catalog says, independent of the tool that wrote it: (context, id) → translation(s), and the plural
+    rule. Compiled files embed the compiler's version (``Generated-By: Babel x.y``), so bytes are never compared."""
+    out: dict = {"__plural__": catalog.plural_forms}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.string, tuple | list):  # the compiler fills an empty plural form with the English id
+            ids = (m.id,) if isinstance(m.id, str) else tuple(m.id)
+            string = tuple(f or ids[min(i, len(ids) - 1)] for i, f in enumerate(m.string))
+        else:
+            string = m.string
+        if not string:
+            continue  # an untranslated singular entry is not compiled
+        out[(m.context, m.id if isinstance(m.id, str) else tuple(m.id))] = string
+    return out
+
+
+def mo_in_sync(lang: str) -> bool:
+    """True when the compiled ``.mo`` holds exactly the translations and plural rule of the ``.po``."""
+    from babel.messages.mofile import read_mo
+
+    path = mo_path(lang)
+    if not path.exists():
+        return False
+    with path.open("rb") as fh:
+        compiled = read_mo(fh)
+    return _messages(compiled) == _messages(read_po(lang))
+
+
 def _key(message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
@@ -170,7 +200,7 @@ def check() -> int:
         for msgid in wrong_plural_count(lang):
             print(f"{po_path(lang)}: {msgid!r} has the wrong number of plural forms", file=sys.stderr)
             bad = 1
-        if compile_mo(lang) != mo_path(lang).read_bytes():
+        if not mo_in_sync(lang):
             print(f"{mo_path(lang)} is stale: run python -m akimwatch.catalogs", file=sys.stderr)
             bad = 1
         if lang != "en":

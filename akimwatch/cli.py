@@ -28,18 +28,32 @@ DbOption = Annotated[str | None, typer.Option(
 
 
 @functools.cache
-def _engine(db: str | None):
-    """One engine per store for the whole command (opened, and migrated if needed, once per invocation)."""
+def _open(db: str | None, create: bool):
     from akimwatch.store import open_store
 
-    return open_store(db)
+    return open_store(db, create=create)
+
+
+def _engine(db: str | None, *, create: bool = False):
+    """One engine per store for the whole command (opened, and migrated if needed, once per invocation).
+
+    Only the commands that fill a store (import, registry load, harvest, schedule, demo, user add) pass
+    ``create=True``; the others refuse a missing store in one line rather than report on an empty one.
+    """
+    from akimwatch.store import StoreUnavailable
+
+    try:
+        return _open(db, create)
+    except StoreUnavailable as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log output.")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    _engine.cache_clear()  # engines are shared within one command, never across invocations in one process
+    _open.cache_clear()  # engines are shared within one command, never across invocations in one process
 
 
 @registry_app.command("check")
@@ -69,7 +83,7 @@ def registry_load(file: Annotated[Path, typer.Argument(help="Watch list, YAML or
         for problem in exc.problems:
             err.print(f"error {problem}", markup=False, highlight=False)
         raise typer.Exit(1) from None
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     with engine.begin() as conn:
         counts = save_registry(conn, reg)
     console.print(f"loaded {counts['officials']} officials, {counts['accounts']} accounts "
@@ -89,7 +103,7 @@ def import_(
     """Import platform exports into the store; re-running never duplicates."""
     from akimwatch.ingest import expand_paths, import_file
 
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     if registry:
         registry_load(registry, db)
     files = expand_paths(paths)
@@ -174,7 +188,7 @@ def demo(dir: Annotated[Path, typer.Option(
     """Build a store from the built-in SYNTHETIC demo data (modelled on a July 2019 article) and show it."""
     from rich.panel import Panel
 
-    from akimwatch.demo import DEMO_MARK, DemoError, local_date, run_demo
+    from akimwatch.demo import DEMO_MARK, DemoError, demo_data_dir, local_date, run_demo
     from akimwatch.registry import kz_regions
 
     out = console if console.is_terminal else Console(width=160)  # a wide table also in logs and pipes
@@ -209,6 +223,9 @@ def demo(dir: Annotated[Path, typer.Option(
     exe = sys.argv[0] if Path(sys.argv[0]).name == "akimwatch" else "akimwatch"  # the command as it was run
     out.print(f"dashboard: {exe} serve --db {result.db_path}  → http://127.0.0.1:8000/ "
               f"(inbox sign-in: {exe} user add NAME --role editor --db {result.db_path})", highlight=False)
+    out.print(f"your own data: write a watch list (docs/formats.md; example: {demo_data_dir() / 'watchlist.yaml'}), "
+              f"then {exe} registry check watchlist.yaml → {exe} registry load watchlist.yaml → "
+              f"{exe} import exports/ → {exe} analyze → {exe} rank", highlight=False)
 
 
 def _demo_report(result) -> Path:
@@ -401,7 +418,7 @@ def harvest_(
     """
     from akimwatch.harvest.schedule import harvest
 
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
         tasks: dict[str, int] = {}
@@ -443,7 +460,7 @@ def schedule_(
     except ValueError as exc:
         err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    engine = _engine(db)
+    engine = _engine(db, create=True)
 
     def report(summary) -> None:
         console.print(_harvest_table(summary.results))
@@ -512,7 +529,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     try:
         with engine.begin() as conn:
             add_user(conn, name, password, role, now=datetime.now(UTC))

@@ -45,7 +45,7 @@ def test_every_message_is_translated(lang):
 
 @pytest.mark.parametrize("lang", catalogs.LANGS)
 def test_compiled_catalogs_are_in_sync_with_po(lang):
-    assert catalogs.compile_mo(lang) == catalogs.mo_path(lang).read_bytes(), HINT
+    assert catalogs.mo_in_sync(lang), HINT
 
 
 def test_plural_forms_follow_the_po_headers():
@@ -99,7 +99,7 @@ def test_the_checks_catch_each_problem(tmp_path, monkeypatch, template):
     ru.write_text(text, "utf-8")
     assert "Sign out" in catalogs.missing("ru", template)
     assert "Overview" in catalogs.untranslated("ru")
-    assert catalogs.compile_mo("ru") != catalogs.mo_path("ru").read_bytes()  # (c) .mo now stale
+    assert not catalogs.mo_in_sync("ru")  # (c) .mo now stale
     assert catalogs.check() == 1
 
 

@@ -15,6 +15,7 @@ FOLDER_PLATFORMS = {
     "telegram-tme-preview-html": {"telegram"},
     "twitter-api-v2-twarc-csv": {"x"},
     "facebook-instagram-graph-api-pyfacebook": {"facebook", "instagram"},
+    "vk-wall-get-kasandra-rus": {"vk"},
 }
 
 
