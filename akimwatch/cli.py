@@ -640,3 +640,6 @@ def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_
         table.add_row(name, str(n), f"≥ {target:.2f}" if target else "", *cells)
     console.print(table)
     write_tier_card(results)
+    from akimwatch.analysis.artifacts import MODELS_DIR
+
+    (MODELS_DIR / "tiers_metrics.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")
