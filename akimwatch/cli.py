@@ -214,9 +214,15 @@ def demo(dir: Annotated[Path, typer.Option(
                       f"{row['posts']:,}", local_date(row["last_post"]), f"{row['citizen_comments']:,}",
                       f"{row['official_replies']:,}")
     out.print(table)
+    # The officials' figures, counted as the dashboard, the API and the report count them (their own accounts);
+    # posts of other accounts that merely tag an official are in the store too, and said apart.
     c = result.counts
-    out.print(f"{DEMO_MARK}: {len(result.files)} files, {c['posts']:,} posts, {c['comments']:,} comments, "
-              f"{c['official_replies']:,} official replies", highlight=False)
+    own = {k: sum(r[k] for r in result.overview) for k in ("posts", "citizen_comments", "official_replies")}
+    elsewhere = (c["posts"] - own["posts"], c["comments"] - own["citizen_comments"])
+    out.print(f"{DEMO_MARK}: {len(result.files)} files; the officials' accounts: {own['posts']:,} posts, "
+              f"{own['citizen_comments']:,} citizen comments, {own['official_replies']:,} official replies"
+              + (f"; other accounts that tag them: {elsewhere[0]:,} posts, {elsewhere[1]:,} comments"
+                 if any(elsewhere) else ""), highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
     _demo_rank(out, result.db_path, _check_tier(tier))
     out.print(f"report: {_demo_report(result)}", highlight=False)
@@ -239,7 +245,7 @@ def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
     """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
     from akimwatch.analysis.voice import run_voice
     from akimwatch.metrics import compute_metrics
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
 
     engine = _engine(str(db_path))
     try:
@@ -256,7 +262,8 @@ def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
 # --- metrics and ranking (akimwatch/metrics) -------------------------------------------------------------------
 
 ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", envvar="AKIMWATCH_CONFIG", help="YAML file with thresholds and weights (docs/methodology.md).")]
+    "--config", help="Configuration file (TOML; its [metrics] section holds thresholds and weights, "
+                     "docs/methodology.md); default $AKIMWATCH_CONFIG.")]
 PeriodOption = Annotated[str | None, typer.Option(
     "--period", help="Days A:B inclusive, UTC, e.g. 2019-04-01:2019-07-12 (either side may be empty).")]
 OfficialOption = Annotated[list[str] | None, typer.Option("--official", help="Official id (repeatable).")]
@@ -290,7 +297,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
             format: Annotated[str, typer.Option("--format", help="table, json or csv (one row per account).")] = "table",
             config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """Every metric per official and account (docs/methodology.md); JSON is the stable contract."""
-    from akimwatch.metrics.render import render_csv, render_metrics_table
+    from akimwatch.reports.tables import render_csv, render_metrics_table
     from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
@@ -314,7 +321,7 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
          config: ConfigOption = None, lang: LangOption = "ru") -> None:
     """The ranking with the reason for each place; «not enough data» instead of a misleading rank."""
     from akimwatch.config import load_config
-    from akimwatch.metrics.render import render_rank_table
+    from akimwatch.reports.tables import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
     data = _metrics(db, period, official, config)
@@ -500,6 +507,15 @@ def serve(
 
     if private:
         os.environ["AKIMWATCH_PRIVATE"] = "1"
+    try:  # a wrong configuration stops here, in one line, not as empty pages later
+        from akimwatch.config import load_config
+        from akimwatch.web.config import WebConfig
+
+        load_config()
+        WebConfig.from_env()
+    except ValueError as exc:
+        err.print(f"error {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     engine = _engine(db)
     engine.dispose()
     console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
@@ -523,7 +539,7 @@ def user_add(
     """Create a web user (the first one should be an admin)."""
     from datetime import UTC, datetime
 
-    from akimwatch.store.web_auth import add_user
+    from akimwatch.web.auth.users import add_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -59,8 +59,8 @@ def run_demo(dir: Path, *, on_file: Callable[[Path, FileResult], None] | None = 
     """Delete ``dir/akimwatch.db``, build it again from the demo data, return the per-official overview."""
     from akimwatch.registry import load_registry
     from akimwatch.store import open_store
+    from akimwatch.store.meta import set_meta
     from akimwatch.store.queries import count_rows, official_overview
-    from akimwatch.store.save import set_meta
     from akimwatch.store.watchlist import save_registry
 
     dir = Path(dir)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine
 
 from akimwatch.models import SkippedRecord
 from akimwatch.sources import detect_format, get_format
 from akimwatch.sources.base import Format, SourceError
-from akimwatch.store.save import RecordSaver, UnknownAccountError, now_utc
-from akimwatch.store.schema import accounts, import_runs
+from akimwatch.store.queries import account_exists
+from akimwatch.store.runs import finish_run, start_run
+from akimwatch.store.save import RecordSaver, UnknownAccountError
 
 log = logging.getLogger("akimwatch.import")
 
@@ -62,16 +63,14 @@ def import_file(engine: Engine, path: Path, *, format_id: str | None = None, acc
     fmt: Format | None = None
     result = FileResult(path=str(path), format=None, ok=False)
     with engine.begin() as conn:
-        run_id = conn.execute(insert(import_runs).values(
-            kind="import", source=str(path), format=format_id, account_id=account_id, status="running",
-            started_utc=now_utc())).inserted_primary_key[0]
+        run_id = start_run(conn, kind="import", source=str(path), format=format_id, account_id=account_id)
     try:
         if not path.exists():
             raise SourceError(path, "", None, "does not exist")
         fmt = get_format(format_id) if format_id else detect_format(path)
         result.format = fmt.id
         with engine.begin() as conn:
-            if account_id and conn.execute(accounts.select().where(accounts.c.id == account_id)).first() is None:
+            if account_id and not account_exists(conn, account_id):
                 raise SourceError(path, "", None, f"--account '{account_id}' is not in the store",
                                   "load the watch list first (akimwatch registry load) or check the id")
             saver = RecordSaver(conn, run_id=run_id, forced_account_id=account_id, strict=strict)
@@ -109,10 +108,7 @@ def import_file(engine: Engine, path: Path, *, format_id: str | None = None, acc
 
 def _finish_run(engine: Engine, run_id: int, status: str, fmt: Format | None, counts: dict[str, Any],
                 errors: list[dict[str, str]] | None) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
-            status=status, format=fmt.id if fmt else None, finished_utc=now_utc(), counts=counts,
-            errors=errors[:1000] if errors else None))
+    finish_run(engine, run_id, status, counts, errors, format=fmt.id if fmt else None)
 
 
 def import_files(engine: Engine, paths: Iterable[str | Path], **kwargs: Any) -> list[FileResult]:

@@ -341,8 +341,8 @@ def main() -> None:
         print(f"building {db.name} with {args.comments:,} comments (once) ...", file=sys.stderr)
         build_store(db, args.comments)
     from akimwatch.store import open_store
-    from akimwatch.store.web_auth import add_user, create_session
-    from akimwatch.store.web_schema import users
+    from akimwatch.web.auth.tables import users
+    from akimwatch.web.auth.users import add_user, create_session
 
     engine = open_store(db)
     now = datetime.now(UTC)

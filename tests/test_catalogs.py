@@ -26,7 +26,7 @@ def test_extraction_covers_the_web_app_and_the_reports(template):
     files = {loc[0].split(":")[0] for m in template for loc in m.locations}
     for expected in ("akimwatch/web/templates/base.html", "akimwatch/web/templates/_inbox_table.html",
                      "akimwatch/web/open311.py", "akimwatch/web/vocabulary.py", "akimwatch/reports/prose.py",
-                     "akimwatch/metrics/explain.py"):
+                     "akimwatch/reports/explain.py"):
         assert expected in files
     ids = {catalogs._key(m) for m in template if m.id}
     assert {"Overview", "Sign in", "Gas supply", "in_progress", "{n} similar", "Key findings"} <= ids
@@ -63,10 +63,10 @@ def test_no_json_catalogs_left():
 
 
 @pytest.mark.parametrize("marked, constant", [
-    ("REQUEST_STATUSES", "akimwatch.store.web_inbox:STATUSES"),
+    ("REQUEST_STATUSES", "akimwatch.inbox.workflow:STATUSES"),
     ("COMMENT_TYPES", "akimwatch.models:COMMENT_TYPES"),
     ("TOPICS", "akimwatch.models:TOPICS"),
-    ("USER_ROLES", "akimwatch.store.web_auth:ROLES"),
+    ("USER_ROLES", "akimwatch.web.auth.users:ROLES"),
     ("POSITIONS", "akimwatch.registry:POSITIONS"),
     ("ACCOUNT_ROLES", "akimwatch.models:ACCOUNT_ROLES"),
     ("MEDIA_KINDS", "akimwatch.models:MEDIA_KINDS"),
@@ -81,7 +81,7 @@ def test_codes_shown_by_the_templates_are_marked(marked, constant):
 
 
 def test_request_kinds_are_marked():
-    from akimwatch.store import web_inbox
+    from akimwatch.inbox import workflow as web_inbox
 
     assert set(web_inbox.REQUEST_KINDS) <= set(vocabulary.COMMENT_TYPES)
 

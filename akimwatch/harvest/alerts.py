@@ -27,12 +27,14 @@ from email.message import EmailMessage
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, MetaData, Table, and_, func, inspect, select
+from sqlalchemy import Engine
 
 from akimwatch.harvest.http import redact
+from akimwatch.inbox.queries import overdue_by_official
 from akimwatch.models import to_utc
-from akimwatch.store.save import set_meta
-from akimwatch.store.schema import accounts, comments, labels, posts, store_meta
+from akimwatch.store.labels import topic_counts_between
+from akimwatch.store.meta import get_meta, set_meta
+from akimwatch.store.queries import last_post_of_watched_accounts
 
 log = logging.getLogger("akimwatch.harvest.alerts")
 SENT_KEY = "alerts_sent"
@@ -91,14 +93,7 @@ def _utc(value: datetime | None) -> datetime | None:
 def silent_accounts(engine: Engine, config: AlertConfig, now: datetime) -> list[Alert]:
     limit = now - timedelta(days=config.silent_days)
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.official_id,
-                   func.max(posts.c.published_utc).label("last"))
-            .select_from(accounts.outerjoin(posts, and_(posts.c.account_id == accounts.c.id,
-                                                        posts.c.deleted_utc.is_(None))))
-            .where(accounts.c.on_watch_list.is_(True)).group_by(accounts.c.id, accounts.c.platform,
-                                                                accounts.c.handle, accounts.c.official_id)
-            .order_by(accounts.c.id)).all()
+        rows = last_post_of_watched_accounts(conn)
     out = []
     for row in rows:
         last = _utc(row.last)
@@ -119,13 +114,8 @@ def topic_spikes(engine: Engine, config: AlertConfig, now: datetime) -> list[Ale
     base_start = now - window - timedelta(days=config.spike_baseline_days)
     periods = max(1.0, timedelta(days=config.spike_baseline_days) / window)
     def counts(start: datetime, end: datetime) -> dict[str, int]:
-        query = (select(labels.c.value, func.count(func.distinct(labels.c.item_id)))
-                 .select_from(labels.join(comments, comments.c.id == labels.c.item_id))
-                 .where(labels.c.item_kind == "comment", labels.c.analyzer == "topic",
-                        comments.c.published_utc >= start, comments.c.published_utc < end)
-                 .group_by(labels.c.value))
         with engine.connect() as conn:
-            return {value: int(n) for value, n in conn.execute(query)}
+            return topic_counts_between(conn, start, end)
 
     recent = counts(now - window, now + timedelta(microseconds=1))
     before = counts(base_start, now - window)
@@ -142,17 +132,8 @@ def topic_spikes(engine: Engine, config: AlertConfig, now: datetime) -> list[Ale
 
 
 def overdue_requests(engine: Engine, config: AlertConfig, now: datetime) -> list[Alert]:
-    if "requests" not in inspect(engine).get_table_names():
-        log.info("alerts: the store has no inbox table 'requests'; overdue requests are not checked")
-        return []
-    table = Table("requests", MetaData(), autoload_with=engine)
-    when = now.astimezone(UTC).replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
-    query = (select(table.c.official_id, func.count().label("n"), func.min(table.c.due_utc).label("oldest"))
-             .where(table.c.due_utc.is_not(None), table.c.due_utc < when, table.c.answered_utc.is_(None),
-                    table.c.status.in_(OPEN_REQUEST_STATUSES))
-             .group_by(table.c.official_id).order_by(table.c.official_id))
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = overdue_by_official(conn, now, OPEN_REQUEST_STATUSES)
     out = []
     for official, n, oldest in rows:
         oldest_s = str(oldest)[:16]
@@ -171,7 +152,7 @@ def compute_alerts(engine: Engine, config: AlertConfig, now: datetime | None = N
 def fresh_alerts(engine: Engine, alerts: list[Alert], config: AlertConfig, now: datetime) -> list[Alert]:
     """Drop alerts already sent within ``repeat_hours``; remember the rest (store_meta)."""
     with engine.begin() as conn:
-        raw = conn.execute(select(store_meta.c.value).where(store_meta.c.key == SENT_KEY)).scalar_one_or_none()
+        raw = get_meta(conn, SENT_KEY)
         sent: dict[str, str] = json.loads(raw) if raw else {}
         keep = [a for a in alerts if a.key not in sent or
                 datetime.fromisoformat(sent[a.key]) <= now - timedelta(hours=config.repeat_hours)]

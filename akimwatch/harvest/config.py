@@ -1,7 +1,7 @@
-"""Harvest settings: credentials (environment or a config file), polite rate policies, the re-fetch window.
+"""Harvest settings: credentials, polite rate policies, the re-fetch window.
 
-Credentials are looked up as ``AKIMWATCH_<NAME>`` in the environment first, then in the TOML file named by
-``AKIMWATCH_CONFIG`` (default ``~/.config/akimwatch/credentials.toml``)::
+Credentials are looked up as ``AKIMWATCH_<NAME>`` in the environment first, then under ``[credentials]`` of the
+one configuration file (``AKIMWATCH_CONFIG``, default ``~/.config/akimwatch/config.toml``; see akimwatch/config.py)::
 
     [credentials]
     facebook_token = "EAAB..."
@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+from akimwatch.config import DEFAULT_FILES, ENV_CONFIG, ConfigError, config_path, load_settings
 from akimwatch.harvest.http import RatePolicy, RedactingFilter
 
-CONFIG_ENV = "AKIMWATCH_CONFIG"
-DEFAULT_CONFIG = Path("~/.config/akimwatch/credentials.toml")
+CONFIG_ENV = ENV_CONFIG
 WINDOW_ENV = "AKIMWATCH_HARVEST_RECENT_DAYS"
 DEFAULT_RECENT_DAYS = 14
 
@@ -41,18 +40,14 @@ class MissingCredential(Exception):
 
 
 def _config_file() -> Path:
-    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).expanduser()
+    return config_path() or DEFAULT_FILES[0].expanduser()
 
 
 def credential(name: str, *, required: bool = True, purpose: str = "") -> str | None:
-    """``AKIMWATCH_<NAME>`` from the environment, else ``[credentials] <name>`` of the config file."""
+    """``AKIMWATCH_<NAME>`` from the environment, else ``[credentials] <name>`` of the configuration."""
     value = os.environ.get(f"AKIMWATCH_{name.upper()}")
     if not value:
-        path = _config_file()
-        if path.is_file():
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-            value = (data.get("credentials") or {}).get(name.lower())
+        value = load_settings()["credentials"].get(name.lower())
     if not value and required:
         raise MissingCredential(
             f"{purpose or name}: no credential; set AKIMWATCH_{name.upper()} or put {name.lower()} = \"...\" "
@@ -62,7 +57,12 @@ def credential(name: str, *, required: bool = True, purpose: str = "") -> str | 
 
 def recent_window() -> timedelta:
     """Posts this recent are re-fetched on every run (edits, new comments, deletions)."""
-    return timedelta(days=float(os.environ.get(WINDOW_ENV, DEFAULT_RECENT_DAYS)))
+    days = os.environ.get(WINDOW_ENV) or load_settings()["harvest"].get("recent_days", DEFAULT_RECENT_DAYS)
+    try:
+        return timedelta(days=float(days))
+    except (TypeError, ValueError):
+        raise ConfigError(f"harvest recent_days must be a number of days (got {days!r}; {WINDOW_ENV} or "
+                          "[harvest] recent_days)") from None
 
 
 def policy_for(platform: str) -> RatePolicy:

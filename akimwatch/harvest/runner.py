@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine
 
 from akimwatch.harvest.base import Collector, Listing, WatchedAccount
 from akimwatch.harvest.http import redact
-from akimwatch.store.save import RecordSaver, dialect_insert, mark_deleted, now_utc
-from akimwatch.store.schema import accounts, comments, harvest_cursors, import_runs, posts
+from akimwatch.store.harvest_queries import (  # noqa: F401 - load_cursors/save_cursor: harvest's names
+    latest_harvest_runs,
+    load_cursors,
+    missing_items,
+    save_cursor,
+    watched_account_rows,
+)
+from akimwatch.store.runs import finish_run, save_failed_run, start_run
+from akimwatch.store.save import RecordSaver, mark_deleted
 
 log = logging.getLogger("akimwatch.harvest")
 
@@ -30,50 +37,16 @@ class AccountResult:
 
 def watched_accounts(engine: Engine, *, account_id: str | None = None, platform: str | None = None,
                      platforms: Iterable[str] | None = None) -> list[WatchedAccount]:
-    query = select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.platform_id,
-                   accounts.c.official_id).where(accounts.c.on_watch_list.is_(True)).order_by(accounts.c.id)
-    if account_id:
-        query = select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.platform_id,
-                       accounts.c.official_id).where(accounts.c.id == account_id)
-    if platform:
-        query = query.where(accounts.c.platform == platform)
-    if platforms is not None:
-        query = query.where(accounts.c.platform.in_(list(platforms)))
     with engine.connect() as conn:
-        return [WatchedAccount(r.id, r.platform, r.handle, r.platform_id, r.official_id) for r in conn.execute(query)]
-
-
-def load_cursors(conn: Connection, account_id: str) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(select(harvest_cursors.c.stream, harvest_cursors.c.cursor)
-                        .where(harvest_cursors.c.account_id == account_id))
-    return {r.stream: r.cursor or {} for r in rows}
-
-
-def save_cursor(conn: Connection, account_id: str, stream: str, cursor: dict[str, Any] | None) -> None:
-    stmt = dialect_insert(conn, harvest_cursors).values(account_id=account_id, stream=stream, cursor=cursor,
-                                                        updated_utc=now_utc())
-    conn.execute(stmt.on_conflict_do_update(index_elements=["account_id", "stream"],
-                                            set_={"cursor": cursor, "updated_utc": now_utc()}))
+        return [WatchedAccount(r.id, r.platform, r.handle, r.platform_id, r.official_id)
+                for r in watched_account_rows(conn, account_id=account_id, platform=platform, platforms=platforms)]
 
 
 def apply_listing(conn: Connection, account_id: str, platform: str, listing: Listing) -> int:
     """Mark items that no longer appear on the platform as deleted (they stay in the archive)."""
-    if listing.kind == "posts":
-        query = select(posts.c.id, posts.c.platform_id).where(
-            posts.c.account_id == account_id, posts.c.deleted_utc.is_(None))
-        if listing.start_utc is not None:
-            query = query.where(posts.c.published_utc >= listing.start_utc)
-        if listing.end_utc is not None:
-            query = query.where(posts.c.published_utc <= listing.end_utc)
-        gone = [r.id for r in conn.execute(query) if r.platform_id not in listing.ids]
-        return mark_deleted(conn, "posts", gone)
-    if listing.kind == "comments":
-        query = select(comments.c.id, comments.c.platform_id).where(
-            comments.c.platform == platform, comments.c.post_platform_id == listing.scope,
-            comments.c.deleted_utc.is_(None))
-        gone = [r.id for r in conn.execute(query) if r.platform_id not in listing.ids]
-        return mark_deleted(conn, "comments", gone)
-    raise ValueError(f"unknown listing kind {listing.kind!r}")
+    gone = missing_items(conn, listing.kind, account_id=account_id, platform=platform, scope=listing.scope,
+                         start_utc=listing.start_utc, end_utc=listing.end_utc, present=set(listing.ids))
+    return mark_deleted(conn, listing.kind, gone)
 
 
 def harvest_account(engine: Engine, collector: Collector, account: WatchedAccount, *, since: datetime | None = None,
@@ -82,10 +55,8 @@ def harvest_account(engine: Engine, collector: Collector, account: WatchedAccoun
     result = AccountResult(account.id, ok=False)
     totals: dict[str, int] = {}
     with engine.begin() as conn:
-        run_id = conn.execute(insert(import_runs).values(
-            kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
-            format=collector.name, account_id=account.id, status="running", started_utc=now_utc()
-        )).inserted_primary_key[0]
+        run_id = start_run(conn, kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
+                           format=collector.name, account_id=account.id)
         cursors = {} if full else load_cursors(conn, account.id)
     status, errors = "ok", None
     try:
@@ -120,19 +91,14 @@ def harvest_account(engine: Engine, collector: Collector, account: WatchedAccoun
 
 
 def _finish(engine: Engine, run_id: int, status: str, counts: dict[str, int], errors: list | None) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(
-            status=status, finished_utc=now_utc(), counts=counts, errors=errors))
+    finish_run(engine, run_id, status, counts, errors)
 
 
 def record_failure(engine: Engine, account: WatchedAccount, collector_name: str, error: str) -> AccountResult:
     """An account that could not even start (no credential, no collector) is a failed run, shown by status."""
     error = redact(error)
-    with engine.begin() as conn:
-        conn.execute(insert(import_runs).values(
-            kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
-            format=collector_name, account_id=account.id, status="failed", started_utc=now_utc(),
-            finished_utc=now_utc(), counts={}, errors=[{"error": error}]))
+    save_failed_run(engine, kind="harvest", source=f"{account.platform}:{account.handle or account.platform_id}",
+                    format=collector_name, account_id=account.id, error=error)
     log.warning("harvest %s failed: %s", account.id, error)
     return AccountResult(account.id, ok=False, error=error)
 
@@ -193,17 +159,10 @@ def harvest_all(engine: Engine, accounts: list[WatchedAccount], *, since: dateti
 
 def harvest_status(engine: Engine) -> list[dict[str, Any]]:
     """Per watched (or ever harvested) account: its latest harvest run — status, time, error, counts."""
-    from sqlalchemy import func
-
     from akimwatch.models import to_utc
 
     with engine.connect() as conn:
-        latest = (select(import_runs.c.account_id, func.max(import_runs.c.id).label("run_id"))
-                  .where(import_runs.c.kind == "harvest").group_by(import_runs.c.account_id).subquery())
-        rows = conn.execute(
-            select(import_runs.c.account_id, import_runs.c.format, import_runs.c.status, import_runs.c.finished_utc,
-                   import_runs.c.counts, import_runs.c.errors)
-            .join(latest, latest.c.run_id == import_runs.c.id).order_by(import_runs.c.account_id)).all()
+        rows = latest_harvest_runs(conn)
     out = []
     for r in rows:
         errors = r.errors or []

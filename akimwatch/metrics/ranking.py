@@ -53,7 +53,6 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
         o["components"] = comp
         usable = {k: w for k, w in weights.items() if comp.get(k) is not None}
         if o["activity"]["posts"] < r["min_posts"] or not usable:
-            # The words («why») are written by akimwatch.metrics.explain, in the reader's language.
             o.update(score=None, rank=None, rank_state="not_enough_data")
             continue
         total = sum(usable.values())
@@ -70,4 +69,55 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
         per = _competition_rank(vals)
         for o in result:
             o.setdefault("metric_ranks", {})[key] = per.get(o["official_id"])
+    for o in result:
+        o["why"] = why_codes(o, cfg)
     result.sort(key=lambda o: (o["rank"] is None, o["rank"] or 0, o["official_id"]))
+
+
+def component_facts(o: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The plain numbers behind each component score (what the «why» of a place cites)."""
+    act = o["activity"]
+    out: dict[str, dict[str, Any]] = {}
+    if act.get("weeks_observed"):
+        out["activity"] = {"posts_per_week": act["posts_per_week"], "weeks_with_posts": act["weeks_with_posts"],
+                           "weeks_observed": act["weeks_observed"]}
+    if o.get("reply_rate_requests") is not None:
+        out["responsiveness"] = {"basis": "requests_questions", "answered": o.get("replied_requests_questions") or 0,
+                                 "of": o["requests_questions"]}
+    elif o.get("reply_rate") is not None:
+        out["responsiveness"] = {"basis": "comments", "answered": o.get("replied_comments") or 0,
+                                 "of": o["citizen_comments"]}
+    if o.get("coverage") is not None:
+        out["action"] = {"coverage": o["coverage"],
+                         "links": sum(1 for a in o.get("acted_on") or [] if a["kind"] == "post")}
+    counts = (o.get("voice") or {}).get("counts")
+    if counts and counts["personal"] + counts["press_service"]:
+        out["personal_voice"] = {"personal": counts["personal"],
+                                 "total": counts["personal"] + counts["press_service"]}
+    return out
+
+
+def why_codes(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """Why an official stands where he does, as reason codes and numbers (the words: akimwatch/reports/explain.py).
+
+    Ranked: ``{"state": "ranked", "parts": [{component, score, weight, facts}], "missing": [component]}``, parts
+    by contribution (score × weight), weights renormalised over the parts with data. Not ranked:
+    ``{"state": "not_enough_data", "reasons": [{"code": "few_posts", "posts", "min_posts"} | {"code":
+    "no_component_data"}]}``."""
+    r = cfg["ranking"]
+    weights = {k: float(v) for k, v in r["weights"].items() if float(v) > 0}
+    comp = o.get("components") or {}
+    if o.get("rank_state") != "ranked":
+        reasons: list[dict[str, Any]] = []
+        posts = o["activity"]["posts"]
+        if posts < r["min_posts"]:
+            reasons.append({"code": "few_posts", "posts": posts, "min_posts": r["min_posts"]})
+        if not any(comp.get(k) is not None for k in weights):
+            reasons.append({"code": "no_component_data"})
+        return {"state": "not_enough_data", "reasons": reasons}
+    usable = {k: v for k, v in weights.items() if comp.get(k) is not None}
+    total = sum(usable.values()) or 1.0
+    facts = component_facts(o)
+    parts = [{"component": k, "score": comp[k], "weight": round(w / total, 4), "facts": facts.get(k)}
+             for k, w in sorted(usable.items(), key=lambda kv: -comp[kv[0]] * kv[1])]
+    return {"state": "ranked", "parts": parts, "missing": [k for k in weights if comp.get(k) is None]}

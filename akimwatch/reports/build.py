@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from akimwatch.metrics.explain import COMPONENT_MSG, STATUS_MSG
 from akimwatch.reports import charts
+from akimwatch.reports.explain import COMPONENT_MSG, STATUS_MSG
 from akimwatch.reports.methodology import methodology_model
 from akimwatch.reports.prose import (
     key_findings,

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from akimwatch.metrics.explain import COMPONENT_MSG
+from akimwatch.reports.explain import COMPONENT_MSG
 from akimwatch.reports.writer import N_, Writer
 
 PACKAGE_COPY = "methodology.md"

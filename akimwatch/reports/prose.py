@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from akimwatch.metrics.explain import STATUS_MSG, explain_rank
+from akimwatch.reports.explain import STATUS_MSG, explain_rank
 from akimwatch.reports.writer import N_, Link, Quote, Strong, Writer, safe
+from akimwatch.vocabulary import TOPIC_NAMES
 
 PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X (Twitter)", "telegram": "Telegram",
                   "vk": "VK", "youtube": "YouTube"}
@@ -24,15 +25,7 @@ REGION_EN = {
     "KZ-62": N_("Ulytau Region"), "KZ-63": N_("East Kazakhstan Region"), "KZ-71": N_("Astana"), "KZ-75": N_("Almaty"),
     "KZ-79": N_("Shymkent"),
 }
-TOPIC_MSG = {
-    "roads_traffic": N_("roads and traffic"), "public_transport": N_("public transport"), "utilities": N_("utilities"),
-    "gas": N_("gas supply"), "greening_parks": N_("parks and greening"), "waste_sanitation": N_("waste and cleanliness"),
-    "environment": N_("environment"), "housing_construction": N_("housing and construction"), "animals_zoo": N_("animals and the zoo"),
-    "prices_tariffs": N_("prices and tariffs"), "social_support": N_("social support"), "healthcare": N_("healthcare"),
-    "education": N_("education"), "employment_economy": N_("jobs and economy"), "public_safety": N_("public safety"),
-    "culture_sport_leisure": N_("culture, sport and leisure"), "governance": N_("governance and e-services"),
-    "none": N_("no municipal topic"), "not labelled": N_("not labelled"),
-}
+TOPIC_MSG = TOPIC_NAMES  # one vocabulary with the web pages (akimwatch/vocabulary.py)
 REGION_OF = {
     "KZ-10": N_("of Abay Region"), "KZ-11": N_("of Akmola Region"), "KZ-15": N_("of Aktobe Region"),
     "KZ-19": N_("of Almaty Region"), "KZ-23": N_("of Atyrau Region"), "KZ-27": N_("of West Kazakhstan Region"),

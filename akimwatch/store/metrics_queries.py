@@ -6,7 +6,6 @@ Nothing here loads comments one by one: comments are counted in the database, an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, select
 
 from akimwatch.models import PLATFORMS, UNCERTAIN, to_utc
+from akimwatch.store.labels import current_labels
 from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
     account_links,
@@ -27,33 +27,6 @@ from akimwatch.store.schema import (
 )
 
 Period = tuple[datetime | None, datetime | None]
-
-
-def _natural(version: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", version))
-
-
-def latest_label_versions(conn: Connection, analyzers: Sequence[str]) -> dict[str, str]:
-    """The newest version of each analyzer present in ``labels`` (versions compared number by number).
-
-    Walks the (analyzer, version, value) index one distinct version at a time, so it costs a few index
-    probes, not a scan of millions of label rows.
-    """
-    out: dict[str, str] = {}
-    for name in analyzers:
-        versions: list[str] = []
-        last: str | None = None
-        while True:
-            stmt = select(func.min(labels.c.version)).where(labels.c.analyzer == name)
-            if last is not None:
-                stmt = stmt.where(labels.c.version > last)
-            last = conn.execute(stmt).scalar_one_or_none()
-            if last is None:
-                break
-            versions.append(last)
-        if versions:
-            out[name] = max(versions, key=_natural)
-    return out
 
 
 def load_officials(conn: Connection, official_ids: Sequence[str] | None) -> list[dict[str, Any]]:
@@ -118,9 +91,8 @@ def _join_labels(frm: Any, cols: list[Any], item_kind: str, item_id: Any, wanted
     a column of NULLs where the analyzer has not run, so callers say «not labelled» instead of guessing."""
     for name, key in wanted:
         if name in label_versions:
-            lab = labels.alias(f"l_{key}")
-            frm = frm.outerjoin(lab, and_(lab.c.item_kind == item_kind, lab.c.item_id == item_id,
-                                          lab.c.analyzer == name, lab.c.version == label_versions[name]))
+            lab, current = current_labels(label_versions, name, item_kind, f"l_{key}")
+            frm = frm.outerjoin(lab, and_(current, lab.c.item_id == item_id))
             cols.append(lab.c.value.label(key))
         else:
             cols.append(literal(None).label(key))
@@ -213,13 +185,12 @@ def topic_days(conn: Connection, account_ids: Sequence[str], period: Period,
     """Citizen comments per (account, topic, UTC day), topic ≠ none: (account, topic, day, n, lowest id, highest id)."""
     if not account_ids or "topic" not in label_versions:
         return []
-    lab = labels.alias("l_topic")
+    lab, current = current_labels(label_versions, "topic", "comment", "l_topic")
     day = _day(conn, comments.c.published_utc).label("day")
     stmt = (select(posts.c.account_id, lab.c.value.label("topic"), day, func.count().label("n"),
                    func.min(comments.c.id).label("first_id"), func.max(comments.c.id).label("last_id"))
             .select_from(_comments_posts(len(account_ids) > MANY_ACCOUNTS)
-                         .join(lab, and_(lab.c.item_kind == "comment", lab.c.item_id == comments.c.id,
-                                         lab.c.analyzer == "topic", lab.c.version == label_versions["topic"])))
+                         .join(lab, and_(current, lab.c.item_id == comments.c.id)))
             .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
                    comments.c.is_official_reply.is_(False), lab.c.value.notin_(("none", UNCERTAIN)))
             .group_by(posts.c.account_id, lab.c.value, day))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, and_, func, select
 
 from akimwatch.models import to_utc
+from akimwatch.store import meta
 from akimwatch.store.schema import accounts, comments, follower_snapshots, import_runs, officials, posts
 
 
@@ -73,12 +74,26 @@ def official_overview(engine: Engine) -> list[dict[str, Any]]:
 
 
 def get_meta(engine: Engine, key: str) -> str | None:
-    from akimwatch.store.schema import store_meta
-
     with engine.connect() as conn:
-        return conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar_one_or_none()
+        return meta.get_meta(conn, key)
 
 
 def is_demo_store(engine: Engine) -> bool:
     """Outputs from demo data carry a visible «демо-данные (синтетические)» mark."""
     return get_meta(engine, "dataset") == "demo"
+
+
+def account_exists(conn: Connection, account_id: str) -> bool:
+    return conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first() is not None
+
+
+def last_post_of_watched_accounts(conn: Connection) -> list[Any]:
+    """(id, platform, handle, official_id, last) of every watched account: its newest post not deleted, or None."""
+    return conn.execute(
+        select(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.official_id,
+               func.max(posts.c.published_utc).label("last"))
+        .select_from(accounts.outerjoin(posts, and_(posts.c.account_id == accounts.c.id,
+                                                    posts.c.deleted_utc.is_(None))))
+        .where(accounts.c.on_watch_list.is_(True))
+        .group_by(accounts.c.id, accounts.c.platform, accounts.c.handle, accounts.c.official_id)
+        .order_by(accounts.c.id)).all()

@@ -594,12 +594,3 @@ def mark_deleted(conn: Connection, table_name: str, ids: Iterable[int]) -> int:
     result = conn.execute(update(table).where(table.c.id.in_(ids), table.c.deleted_utc.is_(None))
                           .values(deleted_utc=now_utc()))
     return result.rowcount or 0
-
-
-
-
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    from akimwatch.store.schema import store_meta
-
-    stmt = dialect_insert(conn, store_meta).values(key=key, value=value)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))

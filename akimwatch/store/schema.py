@@ -1,4 +1,6 @@
-"""Tables and indexes, declared once for SQLite and PostgreSQL (SQLAlchemy Core).
+"""The core tables and indexes, declared once for SQLite and PostgreSQL (SQLAlchemy Core).
+
+Features declare their own tables on the same ``metadata`` (store/metadata.py lists them).
 
 Changes to this file need an Alembic revision in ``store/migrations/versions``.
 Times are stored as UTC (``*_utc`` columns); local time appears only at display.
@@ -11,28 +13,17 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-UtcDateTime = DateTime(timezone=True)
+from akimwatch.store.metadata import UtcDateTime, metadata
 
 officials = Table(
     "officials",
@@ -217,6 +208,16 @@ harvest_cursors = Table(
     Column("updated_utc", UtcDateTime, nullable=False),
 )
 
-# The web application's tables (users, sessions, API keys, inbox, audit log, snapshots) live in their own
-# module on the same metadata; importing it here keeps the metadata complete for Alembic and its checks.
-from akimwatch.store import web_schema as _web_schema  # noqa: E402,F401
+
+# Precomputed aggregates of any feature (the web pages' overview ranking, topic counts, per-official charts), kept
+# with the store fingerprint they were computed for. Full-text search over comment text is not a table: SQLite
+# gets an FTS5 virtual table ``comments_fts`` (external content, kept in step by triggers), PostgreSQL gets GIN
+# expression indexes on ``to_tsvector('russian', text)`` and ``to_tsvector('simple', text)`` (migration 0005).
+web_snapshots = Table(
+    "web_snapshots",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("computed_utc", UtcDateTime, nullable=False),
+    Column("fingerprint", Text),  # what the store looked like when computed
+    Column("data", JSON),
+)

@@ -12,9 +12,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select, text
+from sqlalchemy import Connection, and_, exists, func, literal, or_, select, text
 
 from akimwatch.models import COMMENT_TYPES, TOPICS, to_utc  # noqa: F401 - re-exported for the web layer
+from akimwatch.store.labels import current_labels, current_versions, labels_of_items
+from akimwatch.store.meta import get_meta, set_meta  # noqa: F401 - the one pair, re-exported for the web
 from akimwatch.store.schema import (
     accounts,
     comments,
@@ -23,9 +25,8 @@ from akimwatch.store.schema import (
     labels,
     officials,
     posts,
-    store_meta,
+    web_snapshots,
 )
-from akimwatch.store.web_schema import web_snapshots
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -68,15 +69,6 @@ def store_fingerprint(conn: Connection) -> str:
         select(func.count()).select_from(accounts).scalar_subquery(),
     )).one()
     return ":".join(str(v or 0) for v in row)
-
-
-def get_meta(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar_one_or_none()
-
-
-def set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.execute(store_meta.delete().where(store_meta.c.key == key))
-    conn.execute(store_meta.insert().values(key=key, value=value))
 
 
 def data_freshness(conn: Connection) -> dict[str, Any]:
@@ -216,17 +208,16 @@ def _comment_dict(row) -> dict[str, Any]:
 
 
 def labels_for(conn: Connection, item_kind: str, ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
-    """Newest version of every analyzer's label per item."""
-    out: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    if not ids:
-        return out
+    """The current label of every analyzer per item (store.labels decides which version is current)."""
+    return labels_of_items(conn, item_kind, ids)
+
+
+def post_urls(conn: Connection, post_ids: list[int]) -> dict[int, str | None]:
+    """id → url of the given posts (primary-key lookups in chunks)."""
+    ids = sorted(set(post_ids))
+    out: dict[int, str | None] = {}
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in conn.execute(select(labels.c.item_id, labels.c.analyzer, labels.c.version, labels.c.value,
-                                     labels.c.confidence)
-                              .where(labels.c.item_kind == item_kind, labels.c.item_id.in_(chunk))
-                              .order_by(labels.c.version)):
-            out[r.item_id][r.analyzer] = {"value": r.value, "confidence": r.confidence, "version": r.version}
+        out.update(dict(conn.execute(select(posts.c.id, posts.c.url).where(posts.c.id.in_(ids[i:i + 500]))).all()))
     return out
 
 
@@ -262,9 +253,9 @@ def literal_column_text(config: str):
     return literal_column(f"'{config}'::regconfig")
 
 
-def _label_exists(analyzer: str, value: str):
-    return exists().where(labels.c.item_kind == "comment", labels.c.item_id == comments.c.id,
-                          labels.c.analyzer == analyzer, labels.c.value == value)
+def _label_exists(versions: dict[str, str], analyzer: str, value: str):
+    lab, current = current_labels(versions, analyzer, "comment", f"has_{analyzer}")
+    return exists().where(current, lab.c.item_id == comments.c.id, lab.c.value == value)
 
 
 def list_comments(conn: Connection, *, post_id: int | None = None, official_id: str | None = None,
@@ -281,10 +272,12 @@ def list_comments(conn: Connection, *, post_id: int | None = None, official_id: 
         stmt = stmt.where(comments.c.post_id.in_(
             select(posts.c.id).join(accounts, accounts.c.id == posts.c.account_id)
             .where(accounts.c.official_id == official_id)))
-    if comment_type:
-        stmt = stmt.where(_label_exists("comment_type", comment_type))
-    if topic:
-        stmt = stmt.where(_label_exists("topic", topic))
+    if comment_type or topic:
+        versions = current_versions(conn, ("comment_type", "topic"))
+        if comment_type:
+            stmt = stmt.where(_label_exists(versions, "comment_type", comment_type))
+        if topic:
+            stmt = stmt.where(_label_exists(versions, "topic", topic))
     if official_reply is not None:
         stmt = stmt.where(comments.c.is_official_reply.is_(official_reply))
     if since:
@@ -315,47 +308,17 @@ def comment_threads(conn: Connection, post_ids: list[int], per_post: int = 20) -
 
 # ---------------------------------------------------------------- aggregates (cached by the web layer)
 
-def official_facts(conn: Connection) -> list[dict[str, Any]]:
-    """Per official, straight from the store: platforms, posts, citizen comments, official replies,
-    citizen comments answered in their thread, last post. No scores: those come from metrics."""
+def official_identities(conn: Connection) -> list[dict[str, Any]]:
+    """Who each official is and where they post: name, position, region, platforms, number of accounts.
+    Their numbers (posts, comments, replies, rates) come from the metrics, never from here."""
     offs = conn.execute(select(officials)).all()
     accs = conn.execute(select(accounts.c.id, accounts.c.platform, accounts.c.official_id)
                         .where(accounts.c.official_id.is_not(None))).all()
-    post_stats = {r.account_id: r for r in conn.execute(
-        select(posts.c.account_id, func.count().label("n"), func.max(posts.c.published_utc).label("last"))
-        .group_by(posts.c.account_id))}
-    comment_stats = {r.account_id: r for r in conn.execute(
-        select(posts.c.account_id,
-               func.sum(case((comments.c.is_official_reply.is_(False), 1), else_=0)).label("citizen"),
-               func.sum(case((comments.c.is_official_reply.is_(True), 1), else_=0)).label("official"))
-        .select_from(comments.join(posts, posts.c.id == comments.c.post_id))
-        .group_by(posts.c.account_id))}
-    answered = {r.account_id: r.n for r in conn.execute(
-        select(posts.c.account_id, func.count(func.distinct(comments.c.parent_platform_id)).label("n"))
-        .select_from(comments.join(posts, posts.c.id == comments.c.post_id))
-        .where(comments.c.is_official_reply.is_(True), comments.c.parent_platform_id.is_not(None))
-        .group_by(posts.c.account_id))}
     by_off: dict[str, list] = defaultdict(list)
     for a in accs:
         by_off[a.official_id].append(a)
-    result = []
-    for off in offs:
-        mine = by_off.get(off.id, [])
-        lasts = [post_stats[a.id].last for a in mine if a.id in post_stats]
-        citizen = sum(int(comment_stats[a.id].citizen or 0) for a in mine if a.id in comment_stats)
-        ans = sum(answered.get(a.id, 0) for a in mine)
-        result.append({
-            **_official_dict(off),
-            "platforms": sorted({a.platform for a in mine}),
-            "accounts": len(mine),
-            "posts": sum(post_stats[a.id].n for a in mine if a.id in post_stats),
-            "last_post_utc": iso(max(lasts)) if lasts else None,
-            "citizen_comments": citizen,
-            "official_replies": sum(int(comment_stats[a.id].official or 0) for a in mine if a.id in comment_stats),
-            "answered_comments": ans,
-            "answered_share": (min(ans, citizen) / citizen) if citizen else None,
-        })
-    return result
+    return [{**_official_dict(off), "platforms": sorted({a.platform for a in by_off.get(off.id, [])}),
+             "accounts": len(by_off.get(off.id, []))} for off in offs]
 
 
 def _week_start(d: datetime) -> str:
@@ -388,19 +351,21 @@ def official_charts(conn: Connection, official_id: str, weeks: int = 26) -> dict
     while cur <= end:
         week_keys.append(cur.date().isoformat())
         cur += timedelta(weeks=1)
-    citizen_topics = Counter()
-    comment_types = Counter()
-    for r in conn.execute(select(labels.c.analyzer, labels.c.value, func.count().label("n"))
-                          .select_from(labels.join(comments, and_(labels.c.item_kind == "comment",
-                                                                  labels.c.item_id == comments.c.id)))
-                          .where(comments.c.post_id.in_(post_ids_sub), comments.c.is_official_reply.is_(False),
-                                 labels.c.analyzer.in_(("topic", "comment_type")))
-                          .group_by(labels.c.analyzer, labels.c.value)):
-        (citizen_topics if r.analyzer == "topic" else comment_types)[r.value] += int(r.n)
+    versions = current_versions(conn, ("topic", "comment_type"))
+    citizen = {}
+    for analyzer in ("topic", "comment_type"):
+        lab, current = current_labels(versions, analyzer, "comment")
+        citizen[analyzer] = Counter({r.value: int(r.n) for r in conn.execute(
+            select(lab.c.value, func.count().label("n"))
+            .select_from(lab.join(comments, and_(current, lab.c.item_id == comments.c.id)))
+            .where(comments.c.post_id.in_(post_ids_sub), comments.c.is_official_reply.is_(False))
+            .group_by(lab.c.value))})
+    citizen_topics, comment_types = citizen["topic"], citizen["comment_type"]
+    lab, current = current_labels(versions, "topic", "post")
     post_topics = Counter({r.value: int(r.n) for r in conn.execute(
-        select(labels.c.value, func.count().label("n"))
-        .where(labels.c.item_kind == "post", labels.c.analyzer == "topic", labels.c.item_id.in_(post_ids_sub))
-        .group_by(labels.c.value))})
+        select(lab.c.value, func.count().label("n"))
+        .where(current, lab.c.item_id.in_(post_ids_sub))
+        .group_by(lab.c.value))})
     return {
         "weeks": [{"week": k, **per_week.get(k, {"posts": 0, "citizen": 0, "replies": 0})} for k in week_keys],
         "citizen_topics": citizen_topics.most_common(),
@@ -413,13 +378,15 @@ def official_charts(conn: Connection, official_id: str, weeks: int = 26) -> dict
 def topic_stats(conn: Connection, *, region: str | None = None, official_id: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
     """What citizens raise: counts per topic (comments without a topic, ``none``, left out), monthly trend per
-    topic, by region."""
-    base = (select(labels.c.value.label("topic"), comments.c.published_utc, officials.c.region)
-            .select_from(labels.join(comments, and_(labels.c.item_kind == "comment", labels.c.item_id == comments.c.id))
+    topic, by region. Counted where the metrics count: citizen comments under the watched officials' posts
+    (comments under other accounts' posts that merely tag an official are not addressed to him)."""
+    lab, current = current_labels(current_versions(conn, ("topic",)), "topic", "comment")
+    base = (select(lab.c.value.label("topic"), comments.c.published_utc, officials.c.region)
+            .select_from(lab.join(comments, and_(current, lab.c.item_id == comments.c.id))
                          .join(posts, posts.c.id == comments.c.post_id)
                          .join(accounts, accounts.c.id == posts.c.account_id)
-                         .outerjoin(officials, officials.c.id == accounts.c.official_id))
-            .where(labels.c.analyzer == "topic", labels.c.value != "none", comments.c.is_official_reply.is_(False)))
+                         .join(officials, officials.c.id == accounts.c.official_id))
+            .where(lab.c.value != "none", comments.c.is_official_reply.is_(False)))
     if region:
         base = base.where(officials.c.region == region)
     if official_id:
@@ -449,18 +416,18 @@ def topic_stats(conn: Connection, *, region: str | None = None, official_id: str
 def representative_comments(conn: Connection, topic: str, *, official_id: str | None = None,
                             region: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
     """Most-liked recent citizen comments on a topic (newest 2,000 labelled ones considered)."""
-    ids_stmt = (select(labels.c.item_id).where(labels.c.item_kind == "comment", labels.c.analyzer == "topic",
-                                               labels.c.value == topic)
-                .order_by(labels.c.item_id.desc()).limit(2000))
+    lab, current = current_labels(current_versions(conn, ("topic",)), "topic", "comment")
+    ids_stmt = select(lab.c.item_id).where(current, lab.c.value == topic).order_by(lab.c.item_id.desc()).limit(2000)
     stmt = (select(*_COMMENT_COLS).where(comments.c.id.in_(ids_stmt), comments.c.is_official_reply.is_(False))
             .order_by(func.coalesce(comments.c.likes, 0).desc(), comments.c.id.desc()).limit(limit))
+    acc = select(posts.c.id).join(accounts, accounts.c.id == posts.c.account_id).where(
+        accounts.c.official_id.is_not(None))  # as topic_stats: comments addressed to a watched official
     if official_id or region:
-        acc = select(posts.c.id).join(accounts, accounts.c.id == posts.c.account_id)
         if official_id:
             acc = acc.where(accounts.c.official_id == official_id)
         if region:
             acc = acc.join(officials, officials.c.id == accounts.c.official_id).where(officials.c.region == region)
-        stmt = stmt.where(comments.c.post_id.in_(acc))
+    stmt = stmt.where(comments.c.post_id.in_(acc))
     return [_comment_dict(r) for r in conn.execute(stmt)]
 
 

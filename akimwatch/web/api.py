@@ -13,8 +13,9 @@ import orjson
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from akimwatch.inbox import workflow as web_inbox
 from akimwatch.privacy import mask_personal_data
-from akimwatch.store import web_inbox, web_queries
+from akimwatch.store import web_queries
 from akimwatch.web import data
 from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
 

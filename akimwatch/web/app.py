@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
 
 def run_sync(app: FastAPI) -> dict[str, int] | None:
     """Turn newly labelled comments into inbox requests; mark answered ones (safe to call any time)."""
-    from akimwatch.store.web_inbox import sync_requests
+    from akimwatch.inbox.workflow import sync_requests
 
     with app.state.sync_lock:
         try:

@@ -1,4 +1,5 @@
-"""Settings of the web app (defaults suit a local run; environment variables override)."""
+"""Settings of the web app: defaults suit a local run; ``[web]`` of the configuration file (akimwatch/config.py)
+and environment variables override them."""
 
 from __future__ import annotations
 
@@ -29,11 +30,34 @@ class WebConfig:
 
     @classmethod
     def from_env(cls, **overrides) -> WebConfig:
-        cfg = cls(
-            private=_env_bool("AKIMWATCH_PRIVATE", False),
-            service_level_hours=float(os.environ.get("AKIMWATCH_SLA_HOURS", "24")),
-            secure_cookies=_env_bool("AKIMWATCH_SECURE_COOKIES", False),
-        )
+        """Defaults, then ``[web]`` of the configuration (file, ``AKIMWATCH_WEB__<KEY>``), then the short names
+        ``AKIMWATCH_PRIVATE``, ``AKIMWATCH_SLA_HOURS``, ``AKIMWATCH_SECURE_COOKIES``, then ``overrides``."""
+        from dataclasses import fields
+
+        from akimwatch.config import ConfigError, load_settings
+
+        settings = load_settings()
+        known = {f.name: f for f in fields(cls) if f.name != "extra"}
+        cfg = cls()
+        for key, value in settings["web"].items():
+            if key not in known:
+                raise ConfigError(f"config {settings['_source']['path'] or 'environment'} [web]: unknown key "
+                                  f"'{key}' (known: {', '.join(sorted(known))})")
+            default = getattr(cfg, key)
+            try:
+                value = (value.strip().lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)) \
+                    if isinstance(default, bool) else type(default)(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"config [web] {key}: {value!r} is not a {type(default).__name__}") from None
+            setattr(cfg, key, value)
+        cfg.private = _env_bool("AKIMWATCH_PRIVATE", cfg.private)
+        if os.environ.get("AKIMWATCH_SLA_HOURS"):
+            try:
+                cfg.service_level_hours = float(os.environ["AKIMWATCH_SLA_HOURS"])
+            except ValueError:
+                raise ConfigError(f"AKIMWATCH_SLA_HOURS: {os.environ['AKIMWATCH_SLA_HOURS']!r} is not a number of "
+                                  "hours") from None
+        cfg.secure_cookies = _env_bool("AKIMWATCH_SECURE_COOKIES", cfg.secure_cookies)
         for key, value in overrides.items():
             setattr(cfg, key, value)
         return cfg

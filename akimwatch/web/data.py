@@ -106,51 +106,58 @@ class SnapshotCache:
         return data
 
 
-def _metrics_rows(engine: Engine, period: str) -> list[dict[str, Any]] | None:
-    """Scores and ranks from ``akimwatch.metrics.compute_metrics`` (the JSON contract in
-    docs/methodology.md); None when that module is missing or fails — the pages then show store facts only
-    and say so. This is the one place that knows about the metrics module."""
-    try:
-        from akimwatch.metrics import compute_metrics, parse_period
-    except ImportError:
-        return None
+def _metrics_rows(engine: Engine, period: str) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """Every per-official number of the pages, from ``akimwatch.metrics.compute_metrics`` (the JSON contract in
+    docs/methodology.md), so the dashboard, the API, the CLI and the report cannot disagree.
+
+    Returns (rows, None), or (None, a one-line reason) when the metrics cannot be computed: the pages then say so
+    and show no numbers, rather than numbers counted another way. This is the one place that calls the metrics."""
+    from akimwatch.metrics import compute_metrics, parse_period
+
     try:
         span = None if period in (None, "", "all") else parse_period(period)
         rows = list(compute_metrics(engine, span))
-    except Exception:  # noqa: BLE001 - fall back to store facts, say so on the page
-        log.exception("compute_metrics failed; showing store facts only")
-        return None
+    except Exception as exc:  # noqa: BLE001 - say on the page why there are no figures
+        log.exception("compute_metrics failed")
+        return None, f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
     import orjson
 
     # snapshots are JSON: drop anything that is not (datetimes become ISO strings)
-    return orjson.loads(orjson.dumps(rows, default=str))
+    return orjson.loads(orjson.dumps(rows, default=str)), None
 
 
-METRIC_FIELDS = ("score", "rank", "rank_state", "why", "status", "top_topics", "acted_on", "reply_rate",
-                 "median_reply_hours", "p90_reply_hours", "unanswered", "components", "posts_per_week",
-                 "followers", "engagement_rate")
+METRIC_FIELDS = ("score", "rank", "rank_state", "why", "status", "top_topics", "acted_on",
+                 "reply_rate", "median_reply_hours", "p90_reply_hours", "unanswered", "components",
+                 "posts_per_week", "followers", "engagement_rate")
+# The figures every page and the API show, as the metrics name them: (page/API field, metrics field).
+FIGURES = (("posts", "posts"), ("citizen_comments", "citizen_comments"), ("official_replies", "official_replies"),
+           ("answered_comments", "replied_comments"), ("answered_share", "reply_rate"))
 
 
 def ranking(cache: SnapshotCache, period: str = "all") -> dict[str, Any]:
-    """Overview rows: store facts per official, merged with metric scores when available."""
+    """Overview rows: who each official is (the store), and every number from the metrics."""
 
     def compute(conn):
-        facts = q.official_facts(conn)
-        metrics = _metrics_rows(cache.engine, period)
+        rows = q.official_identities(conn)
+        metrics, error = _metrics_rows(cache.engine, period)
         by_id = {m.get("official_id"): m for m in (metrics or [])}
-        for row in facts:
+        for row in rows:
             m = by_id.get(row["id"]) or {}
             for key in METRIC_FIELDS:
                 row[key] = m.get(key)
-        facts.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0,
-                                  -(r["answered_share"] or -1), -r["posts"], r["id"]))
+            for field, source in FIGURES:
+                row[field] = m.get(source)
+            row["last_post_utc"] = (m.get("activity") or {}).get("last_post")
+        rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -(r["answered_share"] or -1),
+                                 -(r["posts"] or 0), r["id"]))
         fresh = q.data_freshness(conn)
-        totals = {k: sum(r[k] for r in facts) for k in ("posts", "citizen_comments", "official_replies",
-                                                        "answered_comments", "accounts")}
-        totals["officials"] = len(facts)
+        totals: dict[str, Any] = {k: (sum(r[k] or 0 for r in rows) if metrics is not None else None)
+                                  for k in ("posts", "citizen_comments", "official_replies", "answered_comments")}
+        totals["accounts"] = sum(r["accounts"] for r in rows)
+        totals["officials"] = len(rows)
         totals["answered_share"] = (totals["answered_comments"] / totals["citizen_comments"]
                                     if totals["citizen_comments"] else None)
-        return {"rows": facts, "metrics_available": metrics is not None,
+        return {"rows": rows, "metrics_available": metrics is not None, "metrics_error": error,
                 "freshness": {k: q.iso(v) for k, v in fresh.items()}, "totals": totals,
                 "demo": q.get_meta(conn, "dataset") == "demo"}
 

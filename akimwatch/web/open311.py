@@ -16,13 +16,13 @@ from xml.sax.saxutils import escape
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from akimwatch.i18n import LOCAL_TZ, N_, gettext
+from akimwatch.inbox import workflow as web_inbox
 from akimwatch.privacy import mask_personal_data
-from akimwatch.store import web_auth, web_inbox
-from akimwatch.store.schema import posts
+from akimwatch.store import web_queries
 from akimwatch.store.web_queries import TOPICS
+from akimwatch.web.auth import users as web_auth
 from akimwatch.web.security import now_utc, principal
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
@@ -242,11 +242,7 @@ def _request_item(row: dict, media: dict[int, str | None], lang: str, show_perso
 
 
 def _media(conn, rows: list[dict]) -> dict[int, str | None]:
-    ids = sorted({r["post_id"] for r in rows if r["post_id"]})
-    out: dict[int, str | None] = {}
-    for i in range(0, len(ids), 500):
-        out.update(dict(conn.execute(select(posts.c.id, posts.c.url).where(posts.c.id.in_(ids[i:i + 500]))).all()))
-    return out
+    return web_queries.post_urls(conn, [r["post_id"] for r in rows if r["post_id"]])
 
 
 @router.get("/requests.{fmt}", summary="Service requests (default: last 90 days, at most 1000)")

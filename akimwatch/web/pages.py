@@ -9,9 +9,11 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from akimwatch.store import web_auth, web_inbox, web_queries
+from akimwatch.inbox import workflow as web_inbox
+from akimwatch.store import web_queries
 from akimwatch.web import data
 from akimwatch.web.api import choice, parse_when
+from akimwatch.web.auth import users as web_auth
 from akimwatch.web.render import cached_page, render
 from akimwatch.web.security import (
     LOGIN_CSRF_COOKIE,

@@ -15,6 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from akimwatch import i18n
 from akimwatch.privacy import mask_personal_data
 from akimwatch.registry import kz_regions
+from akimwatch.reports.explain import explain_rank
+from akimwatch.reports.writer import Writer
+from akimwatch.vocabulary import code_name
 from akimwatch.web.data import is_demo
 from akimwatch.web.security import principal
 
@@ -87,6 +90,8 @@ def render(request: Request, name: str, ctx: dict[str, Any], status_code: int = 
     base = {
         "request": request, "lang": lang, "languages": i18n.LANGUAGE_NAMES,
         "_": i18n.translator(lang),
+        "label": lambda code: code_name(i18n.translator(lang), code),
+        "why": lambda row: str(explain_rank(Writer(lang, "text"), row)) if row.get("why") else "",
         "n_": lambda s, pl, n, **kw: i18n.ngettext(lang, s, pl, n, **kw),
         "fnum": lambda v, d=0: i18n.format_number(v, lang, d),
         "fpct": lambda v, d=0: i18n.format_percent(v, lang, d),

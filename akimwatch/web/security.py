@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from fastapi import HTTPException, Request
 
-from akimwatch.store import web_auth
+from akimwatch.web.auth import users as web_auth
 
 SESSION_COOKIE = "aw_session"
 LOGIN_CSRF_COOKIE = "aw_login_csrf"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from akimwatch.i18n import N_
 
-# akimwatch.store.web_inbox.STATUSES (inbox filter, request status, audit log before/after)
+# akimwatch.inbox.workflow.STATUSES (inbox filter, request status, audit log before/after)
 REQUEST_STATUSES = (N_("new"), N_("in_progress"), N_("answered"), N_("resolved"), N_("closed"), N_("rejected"))
 # akimwatch.models.COMMENT_TYPES (comment labels); covers web_inbox.REQUEST_KINDS
 COMMENT_TYPES = (N_("gratitude"), N_("complaint"), N_("request"), N_("question"), N_("other"))
@@ -22,7 +22,7 @@ TOPICS = (
 )
 # akimwatch.models.UNCERTAIN: a label the accurate tier abstained on, listed apart from topics and types
 LABEL_STATES = (N_("uncertain"),)
-# akimwatch.store.web_auth.ROLES (admin page, header)
+# akimwatch.web.auth.users.ROLES (admin page, header)
 USER_ROLES = (N_("viewer"), N_("editor"), N_("admin"))
 # akimwatch.registry.POSITIONS (overview ranking, official page)
 POSITIONS = (N_("akim_city"), N_("akim_region"), N_("akim_district"), N_("other"))
@@ -32,5 +32,5 @@ MEDIA_KINDS = (N_("photo"), N_("video"), N_("long_video"), N_("album"), N_("text
 # akimwatch.metrics.activity.STATUS_ORDER and the ranking's rank_state (official page chip)
 ACTIVITY_STATUSES = (N_("active"), N_("irregular"), N_("dormant"), N_("inactive"), N_("tagged_only"), N_("none"))
 RANK_STATES = (N_("not_enough_data"),)
-# Audit-log actions written by akimwatch.store.web_inbox (request page)
+# Audit-log actions written by akimwatch.inbox.workflow (request page)
 AUDIT_ACTIONS = (N_("created"), N_("status"), N_("department"), N_("notes"), N_("due"))

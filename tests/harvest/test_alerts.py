@@ -62,7 +62,7 @@ def test_no_spike_when_the_baseline_is_as_busy(store):
 def test_overdue_requests_when_the_inbox_exists(sqlite_store):
     seed(sqlite_store)
     # the inbox table comes from the web migration (0005_web)
-    from akimwatch.store.web_schema import requests as inbox
+    from akimwatch.inbox.tables import requests as inbox
     rows = [
         {"official_id": "o1", "status": "new", "due_utc": NOW - timedelta(hours=5), "answered_utc": None},
         {"official_id": "o1", "status": "in_progress", "due_utc": NOW - timedelta(days=2), "answered_utc": None},

@@ -32,6 +32,7 @@ def env(tmp_path, monkeypatch):
         for key in list(__import__("os").environ):
             if key.startswith("AKIMWATCH_") and key != "AKIMWATCH_TEST_PG":
                 monkeypatch.delenv(key)
+        (tmp_path / "no-credentials.toml").write_text("")
         monkeypatch.setenv("AKIMWATCH_CONFIG", str(tmp_path / "no-credentials.toml"))
         monkeypatch.setenv("AKIMWATCH_VK_BASE_URL", vk_base)
         monkeypatch.setenv("AKIMWATCH_VK_TOKEN", vk.TOKEN)

@@ -36,6 +36,7 @@ def test_collector_contract_and_docs(platform):
 def test_missing_credential_names_the_variable_and_the_file(monkeypatch, tmp_path):
     monkeypatch.delenv("AKIMWATCH_VK_TOKEN", raising=False)
     monkeypatch.setenv("AKIMWATCH_CONFIG", str(tmp_path / "creds.toml"))
+    (tmp_path / "creds.toml").write_text("")
     with pytest.raises(MissingCredential, match="AKIMWATCH_VK_TOKEN .* vk_token"):
         make_collector("vk")
     (tmp_path / "creds.toml").write_text('[credentials]\nvk_token = "from-file"\n')
@@ -60,6 +61,7 @@ def test_commands_have_help_and_docs(command):
 def test_telegram_collector_choice(monkeypatch, tmp_path):
     from akimwatch.harvest.collectors import variant_for
 
+    (tmp_path / "none.toml").write_text("")
     monkeypatch.setenv("AKIMWATCH_CONFIG", str(tmp_path / "none.toml"))
     for key in ("AKIMWATCH_TELEGRAM_COLLECTOR", "AKIMWATCH_TELEGRAM_API_ID", "AKIMWATCH_TELEGRAM_SESSION"):
         monkeypatch.delenv(key, raising=False)

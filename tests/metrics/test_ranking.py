@@ -6,6 +6,7 @@ import pytest
 
 from akimwatch.config import load_config
 from akimwatch.metrics import compute_metrics
+from akimwatch.reports.explain import explain_text
 from tests.metrics.builders import PERIOD, build
 
 
@@ -29,7 +30,9 @@ def test_default_weights_rank(engine):
     assert a["components"]["action"] == 91.6 and a["components"]["personal_voice"] == 20.0
     assert a["score"] == round((60 * .30 + 50 * .35 + 91.6 * .20 + 20 * .15), 1)
     assert a["metric_ranks"]["personal_voice"] == 2 and res[1]["metric_ranks"]["personal_voice"] == 1
-    assert "ответы гражданам 50" in a["why"]
+    assert a["why"]["state"] == "ranked" and a["why"]["parts"][0]["component"] == "action"
+    assert {p["component"]: p["score"] for p in a["why"]["parts"]}["responsiveness"] == 50
+    assert "ответы гражданам 50" in explain_text(a)  # the words are the reports' (akimwatch/reports/explain.py)
 
 
 def test_weights_change_ranking(engine, tmp_path):
@@ -45,10 +48,12 @@ def test_not_enough_data(engine):
     res = {o["official_id"]: o for o in compute_metrics(engine, PERIOD)}
     for oid in ("akim_b", "akim_c", "akim_d"):
         assert res[oid]["rank"] is None and res[oid]["score"] is None
-        assert res[oid]["rank_state"] == "not_enough_data" and "недостаточно данных" in res[oid]["why"]
+        assert res[oid]["rank_state"] == "not_enough_data" and res[oid]["why"]["state"] == "not_enough_data"
+        assert "недостаточно данных" in explain_text(res[oid])
     # With the default 20-comment minimum akim_a (7 comments) is ranked without the responsiveness part.
     assert res["akim_a"]["components"]["responsiveness"] is None
-    assert "без данных: ответы гражданам" in res["akim_a"]["why"]
+    assert res["akim_a"]["why"]["missing"] == ["responsiveness"]
+    assert "без данных: ответы гражданам" in explain_text(res["akim_a"])
     cfg = load_config(overrides={"ranking": {"min_posts": 15}})
     res = {o["official_id"]: o for o in compute_metrics(engine, PERIOD, config=cfg)}
     assert res["akim_a"]["rank_state"] == "not_enough_data" and res["akim_e"]["rank"] == 1

@@ -15,7 +15,9 @@ def test_migrations_match_the_declared_schema(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from akimwatch.store.schema import metadata
+    from akimwatch.store.metadata import complete_metadata
+
+    metadata = complete_metadata()
 
     with store.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from akimwatch.store.schema import accounts, comments, labels, officials, posts, store_meta
-from akimwatch.store.web_auth import add_user, create_api_key
 from akimwatch.web import WebConfig, create_app
+from akimwatch.web.auth.users import add_user, create_api_key
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -139,6 +139,6 @@ def _fast_password_hashing(monkeypatch):
     """argon2id with small parameters in tests (production keeps argon2-cffi's defaults)."""
     from argon2 import PasswordHasher
 
-    from akimwatch.store import web_auth
+    from akimwatch.web.auth import users as web_auth
 
     monkeypatch.setattr(web_auth, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -34,7 +34,7 @@ def server(tmp_path_factory):
     ensure_schema(engine)
     from argon2 import PasswordHasher
 
-    from akimwatch.store import web_auth
+    from akimwatch.web.auth import users as web_auth
     original = web_auth._hasher
     web_auth._hasher = lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     seed(engine)

@@ -31,8 +31,9 @@ LISTS = {
 def _counts(engine):
     from sqlalchemy import func, select
 
+    from akimwatch.inbox.tables import requests
     from akimwatch.store.schema import comments
-    from akimwatch.store.web_schema import requests, users
+    from akimwatch.web.auth.tables import users
 
     with engine.connect() as conn:
         return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (comments, requests, users))

@@ -86,7 +86,7 @@ def test_requests_filters(app_client):
 def test_default_window_is_90_days(seeded):
     from sqlalchemy import update
 
-    from akimwatch.store.web_schema import requests
+    from akimwatch.inbox.tables import requests
     from tests.web.conftest import make_client
 
     engine, _ = seeded

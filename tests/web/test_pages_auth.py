@@ -150,7 +150,7 @@ def test_admin_users_and_api_keys(app_client):
     assert anon.get("/api/v1/officials", headers={"X-Api-Key": key}).status_code == 200
     from sqlalchemy import select
 
-    from akimwatch.store.web_schema import api_keys
+    from akimwatch.web.auth.tables import api_keys
     with c.app.state.engine.connect() as conn:
         stored = conn.execute(select(api_keys.c.key_hash, api_keys.c.id).where(api_keys.c.name == "newsroom")).one()
     assert key not in stored.key_hash  # hashed at rest
@@ -168,7 +168,7 @@ def test_cli_user_add(tmp_path):
 
     from akimwatch.cli import app
     from akimwatch.store import open_store
-    from akimwatch.store.web_auth import check_password
+    from akimwatch.web.auth.users import check_password
 
     db = tmp_path / "cli.db"
     res = CliRunner().invoke(app, ["user", "add", "root", "--role", "admin", "--password-stdin", "--db", str(db)],

@@ -3,7 +3,9 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from akimwatch.store.schema import metadata
+from akimwatch.store.metadata import complete_metadata
+
+metadata = complete_metadata()
 
 config = context.config
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from akimwatch.metrics.explain import explain_rank, status_name
+from akimwatch.reports.explain import explain_rank, status_name
 from akimwatch.reports.writer import N_, Writer
 
 CSV_COLUMNS = ("demo_data", "official_id", "name", "region", "status", "score", "rank", "rank_state", "account_id", "platform",

@@ -12,11 +12,11 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from akimwatch.models import to_utc
 from akimwatch.store.web_queries import iso
-from akimwatch.store.web_schema import api_keys, sessions, users
+from akimwatch.web.auth import queries as q
 
 ROLES = ("viewer", "editor", "admin")
 SCOPES = ("read", "requests:write")
@@ -39,22 +39,20 @@ def add_user(conn: Connection, username: str, password: str, role: str, *, now: 
         raise ValueError("user name must be 1-100 characters")
     if len(password) < 8:
         raise ValueError("password must have at least 8 characters")
-    if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+    if q.user_row(conn, username) is not None:
         raise ValueError(f"user {username!r} already exists")
-    res = conn.execute(users.insert().values(username=username, password_hash=_hasher().hash(password),
-                                             role=role, created_utc=now))
-    return int(res.inserted_primary_key[0])
+    return q.insert_user(conn, username=username, password_hash=_hasher().hash(password), role=role,
+                         created_utc=now)
 
 
 def set_password(conn: Connection, username: str, password: str) -> None:
-    conn.execute(users.update().where(users.c.username == username)
-                 .values(password_hash=_hasher().hash(password)))
+    q.set_password_hash(conn, username, _hasher().hash(password))
 
 
 def list_users(conn: Connection) -> list[dict[str, Any]]:
     return [{"id": r.id, "username": r.username, "role": r.role, "disabled": bool(r.disabled),
              "created_utc": iso(r.created_utc)}
-            for r in conn.execute(select(users).order_by(users.c.username))]
+            for r in q.user_rows(conn)]
 
 
 _DUMMY_HASH: str | None = None
@@ -65,7 +63,7 @@ def check_password(conn: Connection, username: str, password: str) -> dict[str, 
     global _DUMMY_HASH
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    row = conn.execute(select(users).where(users.c.username == username)).first()
+    row = q.user_row(conn, username)
     ph = _hasher()
     if row is None or row.disabled:
         if _DUMMY_HASH is None:
@@ -83,23 +81,20 @@ def check_password(conn: Connection, username: str, password: str) -> dict[str, 
 def create_session(conn: Connection, user_id: int, *, now: datetime, hours: float = 12) -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
-    conn.execute(sessions.insert().values(token_hash=sha256(token), user_id=user_id, csrf_token=csrf,
-                                          created_utc=now, expires_utc=now + timedelta(hours=hours)))
+    q.insert_session(conn, token_hash=sha256(token), user_id=user_id, csrf_token=csrf, created_utc=now,
+                     expires_utc=now + timedelta(hours=hours))
     return token, csrf
 
 
 def session_user(conn: Connection, token: str, *, now: datetime) -> dict[str, Any] | None:
-    row = conn.execute(select(sessions.c.csrf_token, sessions.c.expires_utc, users.c.id, users.c.username,
-                              users.c.role, users.c.disabled)
-                       .join(users, users.c.id == sessions.c.user_id)
-                       .where(sessions.c.token_hash == sha256(token))).first()
+    row = q.session_row(conn, sha256(token))
     if row is None or row.disabled or to_utc(row.expires_utc) < now:
         return None
     return {"id": row.id, "username": row.username, "role": row.role, "csrf": row.csrf_token}
 
 
 def delete_session(conn: Connection, token: str) -> None:
-    conn.execute(sessions.delete().where(sessions.c.token_hash == sha256(token)))
+    q.delete_session_row(conn, sha256(token))
 
 
 def create_api_key(conn: Connection, name: str, scopes: list[str], *, user_id: int | None,
@@ -109,19 +104,18 @@ def create_api_key(conn: Connection, name: str, scopes: list[str], *, user_id: i
         raise ValueError(f"scopes must be among {', '.join(SCOPES)}")
     prefix = secrets.token_hex(4)
     key = f"aw_{prefix}_{secrets.token_urlsafe(32)}"
-    conn.execute(api_keys.insert().values(key_hash=sha256(key), prefix=prefix, name=name[:200],
-                                          scopes=" ".join(sorted(set(scopes))), user_id=user_id,
-                                          created_utc=now))
+    q.insert_api_key(conn, key_hash=sha256(key), prefix=prefix, name=name[:200],
+                     scopes=" ".join(sorted(set(scopes))), user_id=user_id, created_utc=now)
     return key
 
 
 def api_key_info(conn: Connection, key: str, *, now: datetime) -> dict[str, Any] | None:
     if not key or len(key) > 200:
         return None
-    row = conn.execute(select(api_keys).where(api_keys.c.key_hash == sha256(key))).first()
+    row = q.api_key_row(conn, sha256(key))
     if row is None or row.revoked_utc is not None:
         return None
-    conn.execute(api_keys.update().where(api_keys.c.id == row.id).values(last_used_utc=now))
+    q.touch_api_key(conn, row.id, now)
     return {"id": row.id, "prefix": row.prefix, "name": row.name, "scopes": set(row.scopes.split())}
 
 
@@ -129,10 +123,8 @@ def list_api_keys(conn: Connection) -> list[dict[str, Any]]:
     return [{"id": r.id, "prefix": r.prefix, "name": r.name, "scopes": r.scopes,
              "created_utc": iso(r.created_utc), "revoked_utc": iso(r.revoked_utc),
              "last_used_utc": iso(r.last_used_utc)}
-            for r in conn.execute(select(api_keys).order_by(api_keys.c.id.desc()))]
+            for r in q.api_key_rows(conn)]
 
 
 def revoke_api_key(conn: Connection, key_id: int, *, now: datetime) -> bool:
-    res = conn.execute(api_keys.update().where(api_keys.c.id == key_id, api_keys.c.revoked_utc.is_(None))
-                       .values(revoked_utc=now))
-    return res.rowcount > 0
+    return q.revoke_api_key_row(conn, key_id, now)

@@ -1,7 +1,7 @@
 """The «why» of a rank: one wording in ru/kk/en with real plural agreement."""
 
 from akimwatch.config import load_config
-from akimwatch.metrics.explain import explain_text
+from akimwatch.reports.explain import explain_text
 
 CFG = load_config()
 
