@@ -300,7 +300,9 @@ def _report_enqueued(what: str, send, db: str | None) -> None:
 
 @app.command("demo")
 def demo(dir: Annotated[Path, typer.Option(
-        "--dir", help="Folder for the demo store (akimwatch.db is rebuilt there).")] = Path("demo-output")) -> None:
+        "--dir", help="Folder for the demo store (akimwatch.db is rebuilt there).")] = Path("demo-output"),
+         tier: Annotated[str, typer.Option("--tier", help="Analysis tier for the demo's labels.")] = "accurate",
+         ) -> None:
     """Build a store from the built-in SYNTHETIC demo data (modelled on a July 2019 article) and show it."""
     from rich.panel import Panel
 
@@ -340,7 +342,7 @@ def demo(dir: Annotated[Path, typer.Option(
               + (f"; other accounts that tag them: {elsewhere[0]:,} posts, {elsewhere[1]:,} comments"
                  if any(elsewhere) else ""), highlight=False)
     out.print(f"store: {result.db_path}", highlight=False)
-    _demo_rank(out, result.db_path)
+    _demo_rank(out, result.db_path, _check_tier(tier))
     out.print(f"report: {_demo_report(result)}", highlight=False)
     exe = sys.argv[0] if Path(sys.argv[0]).name == "akimwatch" else "akimwatch"  # the command as it was run
     out.print(f"dashboard: {exe} serve --db {result.db_path}  → http://127.0.0.1:8000/ "
@@ -357,7 +359,7 @@ def _demo_report(result) -> Path:
     return render_report(_engine(str(result.db_path)), lang="ru", fmt="html", out=result.report_path)
 
 
-def _demo_rank(out: Console, db_path: Path) -> None:
+def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
     """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
     from akimwatch.analysis.voice import run_voice
     from akimwatch.metrics import compute_metrics
@@ -369,8 +371,8 @@ def _demo_rank(out: Console, db_path: Path) -> None:
     except ImportError:
         out.print("анализ комментариев не установлен: темы и типы комментариев — «не размечено»", highlight=False)
     else:
-        with err.status("разметка комментариев…"):
-            run_analysis(engine, progress=False)
+        with err.status(f"разметка комментариев ({tier})…"):
+            run_analysis(engine, progress=False, tier=tier)
     run_voice(engine)
     render_rank_table(out, compute_metrics(engine), demo=True)
 
@@ -768,32 +770,44 @@ if __name__ == "__main__":  # pragma: no cover
     app()
 
 
+TierOption = Annotated[str, typer.Option(
+    "--tier", help="fast: linear heads, thousands of texts/s; accurate: multilingual encoder, reads Kazakh "
+                   "(default).")]
+
+
+def _check_tier(tier: str) -> str:
+    from akimwatch.analysis.base import TIERS
+
+    if tier not in TIERS:
+        err.print(f"error --tier {tier!r}: choose one of {', '.join(TIERS)}", highlight=False)
+        raise typer.Exit(2)
+    return tier
+
+
 @app.command("analyze")
 def analyze(db: DbOption = None,
             since: Annotated[str | None, typer.Option("--since", help="Only items published from this date.")] = None,
             relabel: Annotated[bool, typer.Option("--relabel", help="Rewrite the current version's labels.")] = False,
+            tier: TierOption = "accurate",
             distributed: DistributedOption = False,
             ) -> None:
     """Label comments (language, type, topic, sentiment) and posts (language, topic, voice) not yet labelled."""
     from akimwatch.analysis.run import run_analysis
-    from akimwatch.analysis.voice import run_voice
 
+    _check_tier(tier)
     engine = _engine(db)
     if distributed:
-        if since or relabel:
-            err.print("error --distributed labels what the current versions have not labelled; --since and "
-                      "--relabel run in-process only", markup=False, highlight=False)
+        if since or relabel or tier != "accurate":
+            err.print("error --distributed labels what the current accurate versions have not labelled; --since, "
+                      "--relabel and --tier run in-process only", markup=False, highlight=False)
             raise typer.Exit(2)
         from akimwatch.jobs.enqueue import enqueue_analysis
 
         _report_enqueued("analysis", lambda url: enqueue_analysis(engine, url), db)
-        # voice is a few rules per post (no model): here, as in-process, not worth a job
-        console.print(f"voice: {run_voice(engine)} posts labelled here", highlight=False)
         return
-    result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal)
-    voice = run_voice(engine)
-    console.print(f"labelled {result['labelled']:,} items ({', '.join(f'{k} {v}' for k, v in result['versions'].items())});"
-                  f" voice: {voice}", highlight=False)
+    result = run_analysis(engine, since=_since(since), relabel=relabel, progress=err.is_terminal, tier=tier)
+    console.print(f"labelled {result['labelled']:,} items, tier {tier} "
+                  f"({', '.join(f'{k} {v}' for k, v in result['versions'].items())})", highlight=False)
 
 
 @app.command("classify")
@@ -801,15 +815,17 @@ def classify(
     input: Annotated[Path, typer.Option("--input", help="CSV file to label.")],
     output: Annotated[Path, typer.Option("--output", help="Where to write the labelled CSV.")],
     text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+    tier: TierOption = "accurate",
 ) -> None:
-    """Label any CSV: adds lang, type, topic, sentiment and a confidence for each."""
+    """Label any CSV: adds lang, type, topic, sentiment, a confidence for each and the labels held uncertain."""
     from akimwatch.analysis.classify import ClassifyInputError, classify_csv
 
+    _check_tier(tier)
     if not input.exists():
         err.print(f"{input}: file does not exist")
         raise typer.Exit(1)
     try:
-        result = classify_csv(input, text_column, output)
+        result = classify_csv(input, text_column, output, tier=tier)
     except ClassifyInputError as exc:
         err.print(f"error {exc}", highlight=False)
         raise typer.Exit(1) from None
@@ -821,27 +837,46 @@ def classify(
 @app.command("train")
 def train(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
                                                       help="The shared data folder (default ../shared/data).")] = None,
+          tier: Annotated[str, typer.Option("--tier", help="Which tier to retrain: fast or accurate.")] = "fast",
           ) -> None:
     """Retrain the shipped models reproducibly from the shared data and the annotated set; updates the cards."""
-    from akimwatch.analysis.train import train_all
+    _check_tier(tier)
+    log = lambda msg: err.print(msg, highlight=False)  # noqa: E731
+    if tier == "accurate":
+        from akimwatch.analysis.train_accurate import train_accurate
 
-    train_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
+        train_accurate(data_dir=data, log=log)
+    else:
+        from akimwatch.analysis.train import train_all
+
+        train_all(data_dir=data, log=log)
 
 
 @app.command("eval")
 def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_SHARED_DATA",
                                                       help="The shared data folder (default ../shared/data).")] = None,
+          tier: Annotated[list[str] | None, typer.Option("--tier", help="Tier(s) to measure (default: both).")] = None,
           ) -> None:
-    """Precision / recall / F1 per label and class on the held-out splits; updates the model cards."""
-    from akimwatch.analysis.evaluate import evaluate_all
+    """Every target figure per tier on the held-out splits, with bootstrap 95 % intervals; updates the cards."""
+    from akimwatch.analysis.cards import write_tier_card
+    from akimwatch.analysis.tiers_eval import TARGETS, evaluate_tier
 
-    result = evaluate_all(data_dir=data, log=lambda msg: err.print(msg, highlight=False))
-    table = Table(title="held-out evaluation")
-    for col in ("label", "split", "n", "accuracy", "macro-F1", "weighted-F1"):
+    tiers = [_check_tier(t) for t in (tier or ["fast", "accurate"])]
+    results = {t: evaluate_tier(t, data_dir=data, log=lambda msg: err.print(msg, highlight=False)) for t in tiers}
+    table = Table(title="held-out evaluation (bootstrap 95 % intervals)")
+    for col in ("figure", "n", "target", *tiers):
         table.add_column(col, overflow="fold")
-    for label, splits in result.items():
-        for split, rep in splits.items():
-            if isinstance(rep, dict) and "macro_f1" in rep:
-                table.add_row(label, split, str(rep.get("n", "")), f"{rep.get('accuracy', 0):.3f}",
-                              f"{rep['macro_f1']:.3f}", f"{rep.get('weighted_f1', 0):.3f}")
+    names = list(dict.fromkeys(k for r in results.values() for k in r["figures"]))
+    for name in names:
+        cells = []
+        for t in tiers:
+            f = results[t]["figures"].get(name)
+            cells.append(f"{f['value']:.3f} [{f['lo']:.3f}–{f['hi']:.3f}]" if f else "—")
+        n = next(r["figures"][name]["n"] for r in results.values() if name in r["figures"])
+        target = TARGETS.get(name)
+        table.add_row(name, str(n), f"≥ {target:.2f}" if target else "", *cells)
     console.print(table)
+    write_tier_card(results)
+    from akimwatch.analysis.artifacts import MODELS_DIR
+
+    (MODELS_DIR / "tiers_metrics.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")

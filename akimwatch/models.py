@@ -23,6 +23,9 @@ TOPICS = ("roads_traffic", "public_transport", "utilities", "gas", "greening_par
           "environment", "housing_construction", "animals_zoo", "prices_tariffs", "social_support", "healthcare",
           "education", "employment_economy", "public_safety", "culture_sport_leisure", "governance", "none")
 SENTIMENTS = ("positive", "neutral", "negative")
+# An accurate-tier label whose calibrated confidence is under its head's threshold: the analyzer abstains and
+# stores this value (best guess in ``extra["guess"]``). Pages and metrics show it apart; it is never a fact.
+UNCERTAIN = "uncertain"
 
 
 @dataclass(slots=True, frozen=True)

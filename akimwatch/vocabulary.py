@@ -18,7 +18,7 @@ TOPIC_NAMES = {
     "social_support": N_("social support"), "healthcare": N_("healthcare"), "education": N_("education"),
     "employment_economy": N_("jobs and economy"), "public_safety": N_("public safety"),
     "culture_sport_leisure": N_("culture, sport and leisure"), "governance": N_("governance and e-services"),
-    "none": N_("no municipal topic"), "not labelled": N_("not labelled"),
+    "none": N_("no municipal topic"), "not labelled": N_("not labelled"), "uncertain": N_("uncertain"),
 }
 
 

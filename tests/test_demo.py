@@ -261,7 +261,7 @@ def demo_run(tmp_path_factory):
     if missing:
         pytest.skip(missing)
     out = tmp_path_factory.mktemp("demo-run")
-    result = CliRunner().invoke(app, ["demo", "--dir", str(out)])
+    result = CliRunner().invoke(app, ["demo", "--dir", str(out), "--tier", "fast"])  # accurate: make demo
     return out, result
 
 

@@ -17,6 +17,10 @@ import numpy as np
 from akimwatch.analysis.text import N_FEATURES
 
 MODELS_DIR = Path(__file__).with_name("models")
+# Research heads measure the method on public benchmarks with their own label sets; no product code reads them,
+# so they live in the repository's training/ folder, not in the installed package.
+RESEARCH_HEADS = ("kursk_coarse", "rusentiment5", "kazsandra_polarity")
+RESEARCH_DIR = Path(__file__).resolve().parents[2] / "training" / "research" / "models"
 PRODUCT_HEADS = ("comment_type", "topic", "sentiment")
 NO_FINE = -1e9  # the fine score of a category none of whose fine topics it owns (never predicted)
 SPARSE_ABOVE = 40  # heads with more classes keep their weights sparse (only benchmark heads have that many)

@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from akimwatch.analysis.base import Label
+from akimwatch.analysis.base import DEFAULT_TIER, Label
+from akimwatch.models import UNCERTAIN
 
 OUT_COLUMNS = ("lang", "type", "topic", "sentiment")
 ANALYZER_OF = {"lang": "language", "type": "comment_type", "topic": "topic", "sentiment": "sentiment"}
@@ -63,17 +64,20 @@ def _batches(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]
         yield batch
 
 
-def _safe_label_all(texts: list[str]) -> dict[str, list[Label]]:
+def _safe_label_all(texts: list[str], tier: str = DEFAULT_TIER) -> dict[str, list[Label]]:
     """label_all on a batch; if anything in it fails, label row by row and give failing rows a neutral default."""
-    from akimwatch.analysis.heads import label_all
+    from akimwatch.analysis.base import label_all
+    from akimwatch.analysis.encoder import EncoderUnavailable
 
     try:
-        return label_all(texts)
+        return label_all(texts, tier)
+    except EncoderUnavailable:
+        raise
     except Exception:  # noqa: BLE001 - one bad text must not stop a file
         out: dict[str, list[Label]] = {name: [] for name in ANALYZER_OF.values()}
         for t in texts:
             try:
-                one = label_all([t])
+                one = label_all([t], tier)
             except Exception:  # noqa: BLE001
                 one = {
                     "language": [Label("other", 0.0)],
@@ -87,10 +91,15 @@ def _safe_label_all(texts: list[str]) -> dict[str, list[Label]]:
 
 
 def classify_csv(
-    input: str | os.PathLike[str], text_column: str, output: str | os.PathLike[str], batch_size: int = BATCH
+    input: str | os.PathLike[str],
+    text_column: str,
+    output: str | os.PathLike[str],
+    batch_size: int = BATCH,
+    tier: str = DEFAULT_TIER,
 ) -> dict:
-    """Write ``output``: every input row plus lang/type/topic/sentiment, their ``*_confidence`` and
-    ``topic_secondary``. Returns counts {rows, encoding_fallback_lines, output}."""
+    """Write ``output``: every input row plus lang/type/topic/sentiment, their ``*_confidence``,
+    ``topic_secondary`` and ``uncertain`` (the columns whose confidence is under the head's threshold: their
+    value is the best guess, not a fact). Returns counts {rows, encoding_fallback_lines, output}."""
     src = Path(input)
     text, fallbacks = decode_bytes(src.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text[:8192]))
@@ -102,7 +111,7 @@ def classify_csv(
         )
     extra = [
         c
-        for c in (*OUT_COLUMNS, *(f"{c}_confidence" for c in OUT_COLUMNS), "topic_secondary")
+        for c in (*OUT_COLUMNS, *(f"{c}_confidence" for c in OUT_COLUMNS), "topic_secondary", "uncertain")
         if c not in fields
     ]
     rows = 0
@@ -113,14 +122,19 @@ def classify_csv(
         writer.writeheader()
         for batch in _batches(reader, batch_size):
             texts = [r.get(text_column) or "" for r in batch]
-            labels = _safe_label_all(texts)
+            labels = _safe_label_all(texts, tier)
             for i, row in enumerate(batch):
+                unsure = []
                 for col, analyzer in ANALYZER_OF.items():
                     lab = labels[analyzer][i]
                     row[col] = lab.value
+                    if lab.value == UNCERTAIN:
+                        row[col] = str((lab.extra or {}).get("guess", UNCERTAIN))
+                        unsure.append(col)
                     row[f"{col}_confidence"] = f"{lab.confidence:.3f}"
                     if col == "topic":
                         row["topic_secondary"] = ";".join((lab.extra or {}).get("secondary", []))
+                row["uncertain"] = ";".join(unsure)
                 writer.writerow({k: ("" if v is None else v) for k, v in row.items() if k is not None})
             rows += len(batch)
     return {"rows": rows, "encoding_fallback_lines": fallbacks, "output": str(out_path)}

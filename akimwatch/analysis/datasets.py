@@ -171,7 +171,11 @@ def kazsandra_valid(root: Path) -> list[Example]:
 
 
 # --- annotated set -------------------------------------------------------------------------------------------
-def annotated(split: str | None = None) -> list[dict[str, str]]:
-    """Our hand-labelled comments (training/annotated/comments.csv), optionally one split."""
-    rows = list(_rows(ANNOTATED_DIR / "comments.csv"))
+def annotated(split: str | None = None, version: str = "v2") -> list[dict[str, str]]:
+    """Our hand-labelled texts, optionally one split: v2 (training/annotated/v2/comments.csv: two passes,
+    adjudicated, split by near-duplicate group) when present, else v1 (training/annotated/comments.csv)."""
+    path = ANNOTATED_DIR / "v2" / "comments.csv"
+    if version == "v1" or not path.exists():
+        path = ANNOTATED_DIR / "comments.csv"
+    rows = list(_rows(path))
     return [r for r in rows if split is None or r["split"] == split]

@@ -66,10 +66,11 @@ def report(y_true: list[str], y_pred: list[str], labels: list[str] | None = None
 
 def _predict(head_name: str, texts: list[str], models_dir: Path) -> list[str]:
     """Predictions as users get them: product heads go through the same rules as the analyzers."""
-    from akimwatch.analysis.artifacts import PRODUCT_HEADS
+    from akimwatch.analysis.artifacts import PRODUCT_HEADS, RESEARCH_DIR, RESEARCH_HEADS
     from akimwatch.analysis.heads import head_labels
 
-    head = load_head(head_name, models_dir)
+    research = head_name in RESEARCH_HEADS and models_dir == MODELS_DIR
+    head = load_head(head_name, RESEARCH_DIR if research else models_dir)
     idf = load_idf(models_dir)
     cleaned = [clean(t) for t in texts]
     x = featurize(cleaned, idf)

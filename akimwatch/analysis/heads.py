@@ -1,7 +1,7 @@
 """Run the three linear product heads together on one shared feature matrix (the fast path).
 
-Why together: featurization dominates the cost, so ``label_all`` cleans and hashes each text once and feeds every
-head from it; the per-analyzer classes in comment_type.py / topic.py / sentiment.py are thin views on this.
+Why together: featurization dominates the cost, so a batch (base.Batch) cleans and hashes each text once and feeds
+every head from it; the registry (base.py) exposes each head as an analyzer of the ``fast`` tier.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from functools import lru_cache
 import numpy as np
 
 from akimwatch.analysis.artifacts import PRODUCT_HEADS, cached_head, load_idf, softmax
+
+__all__ = ["PRODUCT_HEADS", "features", "head_labels", "labels_from_probs", "label_all"]
 from akimwatch.analysis.base import Label
-from akimwatch.analysis.text import clean, featurize, fold, word_cues
+from akimwatch.analysis.text import featurize, fold, word_cues
 
 SECONDARY_MIN = 0.25  # a second topic is reported when its confidence is at least this ...
 SECONDARY_RATIO = 0.5  # ... and at least half of the first one's
@@ -85,31 +87,37 @@ def labels_from_probs(name: str, classes: list[str], probs, cleaned: list[str]) 
 
 
 def label_all(texts: list[str]) -> dict[str, list[Label]]:
-    """All four labels for a batch: {'language': [...], 'comment_type': [...], 'topic': [...], 'sentiment': [...]}."""
-    from akimwatch.analysis.language import LanguageAnalyzer
+    """All four labels of the fast tier for a batch (see base.label_all for either tier)."""
+    from akimwatch.analysis.base import label_all as _label_all
 
-    cleaned = [clean(t) for t in texts]
-    x = features(cleaned)
-    out = {"language": LanguageAnalyzer().label_clean(cleaned)}
-    for name in PRODUCT_HEADS:
-        out[name] = head_labels(name, cleaned, x)
-    return out
+    return _label_all(texts, tier="fast")
 
 
-class HeadAnalyzer:
-    """An analyzer that is one linear head over the shared features (comment_type, topic, sentiment).
+def fast_version(name: str) -> str:
+    """The trained artifact's version, plus the rules' version when rules change the head's output (topic)."""
+    from akimwatch.analysis.rules import TYPE_RULES_VERSION
 
-    The version is the trained artifact's version, plus ``rules_version`` when rules change the head's output
-    (a retrained model or a changed rule re-labels the store once).
-    """
+    base = f"{name}-{cached_head(name).meta.get('version', '0')}"
+    rules = {"topic": TOPIC_RULES_VERSION, "comment_type": TYPE_RULES_VERSION}.get(name)
+    return f"{base}+{rules}" if rules else base
 
-    name: str
-    rules_version: str = ""
 
-    @property
-    def version(self) -> str:
-        base = f"{self.name}-{cached_head(self.name).meta.get('version', '0')}"
-        return f"{base}+{self.rules_version}" if self.rules_version else base
+def fast_probs(name: str, batch) -> np.ndarray:
+    """Fast-head confidences on a batch (memoised on it: the accurate tier stacks on the same scores)."""
+    return batch.memo(f"fast:{name}", lambda: softmax(cached_head(name).scores(batch.tfidf)))
 
-    def label(self, texts: list[str]) -> list[Label]:
-        return head_labels(self.name, [clean(t) for t in texts])
+
+def fast_scores(name: str, batch) -> np.ndarray:
+    return batch.memo(f"fast_scores:{name}", lambda: cached_head(name).scores(batch.tfidf))
+
+
+def fast_labeller(name: str):
+    def label_batch(batch) -> list[Label]:
+        out = labels_from_probs(name, cached_head(name).classes, fast_probs(name, batch), batch.cleaned)
+        if name == "comment_type":
+            from akimwatch.analysis.rules import apply_type_rules
+
+            out = apply_type_rules(batch.cleaned, out)
+        return out
+
+    return label_batch

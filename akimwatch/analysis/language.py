@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from akimwatch.analysis.base import Label
-from akimwatch.analysis.text import clean
 
 MODELS_DIR = Path(__file__).with_name("models")
 LEXICON_FILE = MODELS_DIR / "lang_words.tsv.gz"
@@ -77,19 +76,6 @@ def detect(text: str) -> tuple[str, float, dict[str, int]]:
     return ("kk" if share_kk > 0.5 else "ru"), conf, counts
 
 
-class LanguageAnalyzer:
-    """ru / kk / mixed / other by recognised-word shares."""
-
-    name = "language"
-    version = VERSION
-
-    def label(self, texts: list[str]) -> list[Label]:
-        out = []
-        for t in texts:
-            value, conf, counts = detect(clean(t))
-            out.append(Label(value, conf, counts))
-        return out
-
-    def label_clean(self, cleaned: list[str]) -> list[Label]:
-        """Same as label() for texts already passed through text.clean (saves a second cleaning)."""
-        return [Label(v, c, n) for v, c, n in map(detect, cleaned)]
+def label_batch(batch) -> list[Label]:
+    """The registry's labeller: language is the same in both tiers (word lists, no model)."""
+    return [Label(v, c, n) for v, c, n in map(detect, batch.cleaned)]

@@ -1,8 +1,8 @@
 """Label what the store holds: every comment (four labels) and every post (language, topic).
 
 Idempotent: an item is labelled by an analyzer only if the ``labels`` table has no row for (item, analyzer,
-current version), so a second run labels nothing and a retrained model re-labels everything once. Official replies
-(``is_official_reply``) are not citizen comments: they get language and topic only, like posts.
+current version), so a second run labels nothing and a retrained model (or another tier) re-labels everything once.
+Official replies (``is_official_reply``) are not citizen comments: they get language and topic only, like posts.
 """
 
 from __future__ import annotations
@@ -12,105 +12,118 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, and_, delete, func, select
 
-from akimwatch.analysis.base import ANALYZERS, get_analyzer
+from akimwatch.analysis.base import DEFAULT_TIER, Batch, label_batch, registry
 from akimwatch.store.schema import comments, labels, posts
 
 BATCH = 2000
-POST_ANALYZERS = ("language", "topic")
-OFFICIAL_ANALYZERS = ("language", "topic")
 
 
-def _existing(conn, kind: str, name: str, version: str, ids: Sequence[int] | None = None) -> set[int]:
+def _existing(conn, kind: str, name: str, version: str) -> set[int]:
     q = select(labels.c.item_id).where(
         labels.c.item_kind == kind, labels.c.analyzer == name, labels.c.version == version
     )
-    if ids is not None:
-        q = q.where(labels.c.item_id.in_(ids))
     return {row[0] for row in conn.execute(q)}
 
 
-def _items(conn, table, since: datetime | None, with_official: bool,
-           ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, bool]]:
-    cols = [table.c.id, table.c.text] + ([table.c.is_official_reply] if with_official else [])
-    q = select(*cols).order_by(table.c.id)
+def _items(conn, kind: str, since: datetime | None,
+           ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, str, bool]]:
+    """(id, text, item kind for the registry, is_repost) of every comment or post in scope."""
+    table = comments if kind == "comment" else posts
+    flag = table.c.is_official_reply if kind == "comment" else table.c.is_repost
+    q = select(table.c.id, table.c.text, flag).order_by(table.c.id)
     if since is not None:
         q = q.where(table.c.published_utc >= since)
     if ids is not None:
         q = q.where(table.c.id.in_(ids))
-    for row in conn.execute(q):
-        yield row[0], row[1] or "", bool(row[2]) if with_official else False
+    for item_id, text, f in conn.execute(q):
+        if kind == "comment":
+            yield item_id, text or "", "official_reply" if f else "comment", False
+        else:
+            yield item_id, text or "", "post", bool(f)
 
 
 def _count(conn, table, since: datetime | None, ids: Sequence[int] | None = None) -> int:
+    if ids is not None:
+        return len(ids)
     q = select(func.count()).select_from(table)
     if since is not None:
         q = q.where(table.c.published_utc >= since)
-    if ids is not None:
-        q = q.where(table.c.id.in_(ids))
     return int(conn.execute(q).scalar_one())
 
 
 def run_analysis(
-    engine: Engine, since: datetime | None = None, relabel: bool = False, progress: bool = True,
+    engine: Engine,
+    since: datetime | None = None,
+    relabel: bool = False,
+    progress: bool = True,
+    tier: str = DEFAULT_TIER,
+    names: Sequence[str] | None = None,
     items: Mapping[str, Sequence[int]] | None = None,
 ) -> dict:
-    """Label items missing a label from the current analyzer versions; returns counts per kind and analyzer.
+    """Label items missing a label from the current analyzer versions of ``tier``; returns counts per kind.
 
     ``since`` limits the run to items published at or after it (UTC); ``relabel`` drops and rewrites the current
-    version's labels for the items in scope. ``items`` (kind → ids, e.g. ``{"comment": [...]}``) limits the
-    run to those items — one analysis job of a worker (akimwatch.jobs) is one such batch.
+    version's labels for the items in scope; ``names`` limits the run to some analyzers (e.g. ``("voice",)``).
+    Which analyzer labels which item comes from the registry (``Analyzer.applies_to``): citizen comments get
+    the four comment labels, official replies and posts language and topic, posts also voice. ``items``
+    (kind → ids, e.g. ``{"comment": [...]}``) limits the run to those items — one analysis job of a worker
+    (akimwatch.jobs) is one such batch.
     """
-    from akimwatch.analysis.heads import label_all
-
-    analyzers = {name: get_analyzer(name) for name in ANALYZERS}
-    versions = {name: a.version for name, a in analyzers.items()}
-    counts: dict[str, dict[str, int]] = {
-        "comment": dict.fromkeys(ANALYZERS, 0),
-        "post": dict.fromkeys(POST_ANALYZERS, 0),
+    reg = registry(tier)
+    chosen = [reg[n] for n in (names or reg)]
+    versions = {a.name: a.version for a in chosen}
+    jobs = {
+        "comment": [a for a in chosen if {"comment", "official_reply"} & set(a.applies_to)],
+        "post": [a for a in chosen if "post" in a.applies_to],
     }
-    jobs = tuple(job for job in (("comment", comments, ANALYZERS), ("post", posts, POST_ANALYZERS))
-                 if items is None or job[0] in items)
-    scope = {kind: (None if items is None else list(items[kind])) for kind, _, _ in jobs}
-
+    if items is not None:
+        jobs = {kind: job for kind, job in jobs.items() if kind in items}
+    scope_ids = {kind: (None if items is None else list(items[kind])) for kind in jobs}
+    counts: dict[str, dict[str, int]] = {kind: {a.name: 0 for a in job} for kind, job in jobs.items()}
     with engine.begin() as conn:
-        totals = {kind: _count(conn, table, since, scope[kind]) for kind, table, _ in jobs}
+        totals = {kind: _count(conn, comments if kind == "comment" else posts, since, scope_ids[kind])
+                  for kind in jobs}
     bar = _progress(progress)
     with bar:
-        for kind, table, names in jobs:
+        for kind, job in jobs.items():
+            if not job:
+                continue
+            table = comments if kind == "comment" else posts
             task = bar.add_task(f"labelling {kind}s", total=totals[kind])
             with engine.begin() as conn:
                 if relabel:
-                    in_scope = select(table.c.id)
+                    scope = select(table.c.id)
                     if since is not None:
-                        in_scope = in_scope.where(table.c.published_utc >= since)
-                    if scope[kind] is not None:
-                        in_scope = in_scope.where(table.c.id.in_(scope[kind]))
-                    for name in names:
+                        scope = scope.where(table.c.published_utc >= since)
+                    if scope_ids[kind] is not None:
+                        scope = scope.where(table.c.id.in_(scope_ids[kind]))
+                    for a in job:
                         conn.execute(
                             delete(labels).where(
                                 and_(
                                     labels.c.item_kind == kind,
-                                    labels.c.analyzer == name,
-                                    labels.c.version == versions[name],
-                                    labels.c.item_id.in_(in_scope),
+                                    labels.c.analyzer == a.name,
+                                    labels.c.version == a.version,
+                                    labels.c.item_id.in_(scope),
                                 )
                             )
                         )
-                done = {name: _existing(conn, kind, name, versions[name], scope[kind]) for name in names}
-                rows_in = list(_items(conn, table, since, with_official=kind == "comment", ids=scope[kind]))
+                done = {a.name: _existing(conn, kind, a.name, a.version) for a in job}
+                rows_in = list(_items(conn, kind, since, scope_ids[kind]))
             for start in range(0, len(rows_in), BATCH):
                 chunk = rows_in[start : start + BATCH]
                 todo = []
-                for item_id, text, official in chunk:
-                    allowed = OFFICIAL_ANALYZERS if official else names
-                    need = [n for n in allowed if item_id not in done[n]]
+                for item_id, text, item_kind, repost in chunk:
+                    need = [a.name for a in job if item_kind in a.applies_to and item_id not in done[a.name]]
                     if need:
-                        todo.append((item_id, text, need))
+                        todo.append((item_id, text, repost, need))
                 if todo:
-                    result = label_all([t for _, t, _ in todo])
+                    batch = Batch([t for _, t, _, _ in todo], reposts=[r for _, _, r, _ in todo])
+                    wanted = sorted({n for *_, need in todo for n in need}, key=list(versions).index)
+                    result = label_batch(batch, wanted, tier)
                     now = datetime.now(UTC)
                     rows = []
-                    for i, (item_id, _, need) in enumerate(todo):
+                    for i, (item_id, _, _, need) in enumerate(todo):
                         for name in need:
                             lab = result[name][i]
                             rows.append(
@@ -130,7 +143,7 @@ def run_analysis(
                         conn.execute(labels.insert(), rows)
                 bar.advance(task, len(chunk))
     total = sum(sum(v.values()) for v in counts.values())
-    return {"labelled": total, "versions": versions, **counts}
+    return {"labelled": total, "versions": versions, "tier": tier, **counts}
 
 
 def _progress(enabled: bool):

@@ -20,7 +20,7 @@ from akimwatch.analysis.artifacts import MODELS_DIR, save_head, save_idf
 from akimwatch.analysis.text import N_FEATURES, clean, featurize
 
 SEED = 13
-TRAIN_VERSION = "2026.11-2"  # product heads (comment_type, topic, sentiment): part of every stored label
+TRAIN_VERSION = "2026.12-1"  # product heads (comment_type, topic, sentiment): part of every stored label
 BENCHMARK_VERSION = "2026.11-3"  # research heads (kursk_coarse, rusentiment5, kazsandra_polarity)
 Log = Callable[[str], None]
 
@@ -231,9 +231,33 @@ def sentiment_examples(root: Path, exclude: set) -> list[d.Example]:
     return [e for e in out if (e.source, e.row_id) not in exclude]
 
 
+def kk_seed(field: str) -> tuple[list[d.Example], list[d.Example]]:
+    """Hand-written Kazakh seed comments (train, dev) — the same grouped split as the accurate tier's."""
+    from akimwatch.analysis.corpora import seed_kk_examples
+    from akimwatch.analysis.train_accurate import seed_split
+
+    return seed_split([e for e in seed_kk_examples(field) if e.label])
+
+
+def distilled(field: str) -> list[d.Example]:
+    """Texts labelled by the accurate tier (training/.cache/distilled.csv, written by training/distill.py): the
+    fast tier learns Kazakh words from the encoder's reading. Empty when the file is absent."""
+    import csv
+
+    path = d.REPO_ROOT / "training" / ".cache" / "distilled.csv"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [d.Example(r["text"], r[field], r["source"], r["row_id"]) for r in csv.DictReader(fh) if r[field]]
+
+
 def _train_product_head(name, field, base, fx, log, grid, weights=(1.0,), weak=None, ann_weight=3.0):
-    """Annotated train (+ corpus data, + weak data at weight w) -> choose on annotated dev -> refit with dev."""
-    ann_tr, ann_dv = annotated_examples("train", field), annotated_examples("dev", field)
+    """Annotated + Kazakh seed train (+ corpus data, + weak and distilled data at weight w) -> choose on annotated
+    + seed dev -> refit with dev."""
+    seed_tr, seed_dv = kk_seed({"type": "type"}.get(field, field))
+    ann_tr = annotated_examples("train", field) + seed_tr
+    ann_dv = annotated_examples("dev", field) + seed_dv
+    weak = list(weak or []) + distilled(field)
     x_base, y_base = fx([e.text for e in base]), [e.label for e in base]
     x_ann, y_ann = fx([e.text for e in ann_tr]), [e.label for e in ann_tr]
     x_dev, y_dev = fx([e.text for e in ann_dv]), [e.label for e in ann_dv]
@@ -328,7 +352,7 @@ def train_all(
 
     log("topic")
     model, meta = _train_product_head(
-        "topic", "topic", topic_examples(root, exclude), fx, log, [(0.3, True), (1.0, True)]
+        "topic", "topic", topic_examples(root, exclude), fx, log, [(0.3, True), (1.0, True)], weights=(0.0, 0.3, 1.0)
     )
     meta["size"] = save_head("topic", model.classes_, model.coef_, model.intercept_, meta, out_dir)
     summary["heads"]["topic"] = meta
@@ -341,11 +365,15 @@ def train_all(
         fx,
         log,
         [(0.1, False), (0.3, False), (0.3, True)],
+        weights=(0.0, 0.3),
     )
     meta["size"] = save_head("sentiment", model.classes_, model.coef_, model.intercept_, meta, out_dir)
     summary["heads"]["sentiment"] = meta
 
-    summary["heads"].update(train_benchmarks(root, fx, out_dir, log))
+    from akimwatch.analysis.artifacts import RESEARCH_DIR
+
+    research_dir = RESEARCH_DIR if out_dir == MODELS_DIR else out_dir
+    summary["heads"].update(train_benchmarks(root, fx, research_dir, log))
     summary["seconds"] = round(time.time() - t0, 1)
     log(f"trained in {summary['seconds']} s")
     if evaluate:

@@ -82,11 +82,20 @@ def classify_voice(text: str | None, is_repost: bool = False) -> Label:
     return Label(value, round(min(0.95, 0.5 + 0.15 * margin), 2), {"cues": cues})
 
 
+VERSION = "rules-1"
+
+
+def label_batch(batch) -> list[Label]:
+    """The registry's labeller: posts only; a batch's ``reposts`` flags make reposts press-service voice."""
+    reposts = batch.reposts or [False] * len(batch.texts)
+    return [classify_voice(t, bool(r)) for t, r in zip(batch.texts, reposts, strict=True)]
+
+
 class VoiceAnalyzer:
     """Analyzer ``voice`` (rule set); ``label`` sees texts only, ``label_posts`` also knows reposts."""
 
     name = "voice"
-    version = "rules-1"
+    version = VERSION
 
     def label(self, texts: list[str]) -> list[Label]:
         return [classify_voice(t) for t in texts]
@@ -114,23 +123,12 @@ def evaluate() -> dict[str, Any]:
     return {"n": len(rows), "correct": right, "accuracy": right / len(rows) if rows else None, "misses": misses}
 
 
-def run_voice(engine, batch: int = 5000) -> int:
-    """Label every post that has no ``voice`` label of the current version; returns how many were labelled."""
-    from datetime import UTC, datetime
+def run_voice(engine) -> int:
+    """Label every post that has no ``voice`` label of the current version; returns how many were labelled.
 
-    from akimwatch.store.metrics_queries import save_labels, unlabelled_posts
+    Voice is a registered analyzer like the others; this is ``run_analysis`` limited to it (cheap, no models),
+    for the commands that need voice before computing metrics.
+    """
+    from akimwatch.analysis.run import run_analysis
 
-    analyzer = VoiceAnalyzer()
-    done = 0
-    while True:
-        with engine.begin() as conn:
-            rows = unlabelled_posts(conn, analyzer.name, analyzer.version, limit=batch)
-            if not rows:
-                return done
-            labels = analyzer.label_posts([(text, repost) for _, text, repost in rows])
-            now = datetime.now(UTC)
-            save_labels(conn, [{"item_kind": "post", "item_id": pid, "analyzer": analyzer.name,
-                                "version": analyzer.version, "value": lab.value, "confidence": lab.confidence,
-                                "extra": lab.extra, "created_utc": now} for (pid, _, _), lab in zip(rows, labels,
-                                                                                                     strict=True)])
-            done += len(rows)
+    return run_analysis(engine, progress=False, tier="fast", names=("voice",))["post"]["voice"]

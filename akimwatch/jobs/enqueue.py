@@ -92,16 +92,19 @@ def enqueue_harvest(engine: Engine, db_url: str, *, account_id: str | None = Non
 def enqueue_analysis(engine: Engine, db_url: str, *, batch: int | None = None,
                      publisher: Publisher | None = None) -> list[JobRef]:
     """Batches of the comments and posts the current analyzer versions have not labelled yet."""
-    from akimwatch.analysis.base import ANALYZERS, get_analyzer
-    from akimwatch.analysis.run import OFFICIAL_ANALYZERS, POST_ANALYZERS
+    from akimwatch.analysis.base import registry
     from akimwatch.jobs.queries import iter_pending_ids
 
     require_shared_store(db_url)
     publisher = publisher or Publisher()
     size = batch or publisher.settings.analysis_batch
     refs = []
-    for kind, names, official_only in (("comment", ANALYZERS, OFFICIAL_ANALYZERS), ("post", POST_ANALYZERS, ())):
-        versions = {name: get_analyzer(name).version for name in names}
+    reg = registry()  # the workers label with the default tier, as analyze does in-process
+    comment_names = [n for n, a in reg.items() if {"comment", "official_reply"} & set(a.applies_to)]
+    official = tuple(n for n, a in reg.items() if "official_reply" in a.applies_to)
+    post_names = [n for n, a in reg.items() if "post" in a.applies_to]
+    for kind, names, official_only in (("comment", comment_names, official), ("post", post_names, ())):
+        versions = {name: reg[name].version for name in names}
         for ids in iter_pending_ids(engine, kind, versions, batch=size, official_only=official_only):
             refs.append(publisher.send("analysis", [db_url, kind, ids],
                                        label=f"{len(ids)} {kind}s {ids[0]}…{ids[-1]}"))

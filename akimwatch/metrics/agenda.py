@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from akimwatch.models import UNCERTAIN
+
 ASKING = ("request", "question")
 
 # An official reply that commits to doing something counts as acted-on evidence too.
@@ -25,11 +27,15 @@ def compute_topics(agg: list[dict[str, Any]], top_n: int) -> dict[str, Any]:
     by: dict[str, Counter] = defaultdict(Counter)
     labelled = 0
     citizen = 0
+    uncertain = 0
     for r in agg:
         if r["official"]:
             continue
         citizen += r["n"]
         if r["topic"] is None:
+            continue
+        if r["topic"] == UNCERTAIN:  # the analyzer abstained: shown apart, never counted as a topic
+            uncertain += r["n"]
             continue
         labelled += r["n"]
         if r["topic"] == "none":
@@ -50,6 +56,7 @@ def compute_topics(agg: list[dict[str, Any]], top_n: int) -> dict[str, Any]:
     state = "ok" if labelled else ("not_labelled" if citizen else "no_comments")
     return {"top_topics": by_comments[:top_n], "top_request_topics": [i["topic"] for i in by_requests[:top_n]],
             "topics_state": state, "topic_labelled_share": round(labelled / citizen, 3) if citizen else None,
+            "topic_uncertain": uncertain,
             "_all": {i["topic"]: i["comments"] for i in items}}
 
 

@@ -125,7 +125,7 @@ def official_tagged(s: Scope) -> dict[str, Any]:
 @metric("topics", "official", needs=("comment_aggregates", "posts"))
 def official_topics(s: Scope) -> dict[str, Any]:
     topics = compute_topics(s.comment_aggregates, s.cfg["agenda"]["top_topics"])
-    post_topics = Counter(r["topic"] for r in s.posts if r["topic"] and r["topic"] != "none")
+    post_topics = Counter(r["topic"] for r in s.posts if r["topic"] and r["topic"] not in ("none", "uncertain"))
     out = {"top_topics": topics["top_topics"], "top_request_topics": topics["top_request_topics"],
            "topics_state": topics["topics_state"], "topic_labelled_share": topics["topic_labelled_share"],
            "post_topics": dict(post_topics.most_common()),

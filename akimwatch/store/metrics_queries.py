@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
-from akimwatch.models import PLATFORMS, to_utc
+from akimwatch.models import PLATFORMS, UNCERTAIN, to_utc
 from akimwatch.store.labels import current_labels
 from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
@@ -192,7 +192,7 @@ def topic_days(conn: Connection, account_ids: Sequence[str], period: Period,
             .select_from(_comments_posts(len(account_ids) > MANY_ACCOUNTS)
                          .join(lab, and_(current, lab.c.item_id == comments.c.id)))
             .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
-                   comments.c.is_official_reply.is_(False), lab.c.value != "none")
+                   comments.c.is_official_reply.is_(False), lab.c.value.notin_(("none", UNCERTAIN)))
             .group_by(posts.c.account_id, lab.c.value, day))
     days: dict[Any, date] = {}
     out = []

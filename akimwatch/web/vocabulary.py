@@ -20,6 +20,8 @@ TOPICS = (
     N_("prices_tariffs"), N_("social_support"), N_("healthcare"), N_("education"), N_("employment_economy"),
     N_("public_safety"), N_("culture_sport_leisure"), N_("governance"), N_("none"),
 )
+# akimwatch.models.UNCERTAIN: a label the accurate tier abstained on, listed apart from topics and types
+LABEL_STATES = (N_("uncertain"),)
 # akimwatch.web.auth.users.ROLES (admin page, header)
 USER_ROLES = (N_("viewer"), N_("editor"), N_("admin"))
 # akimwatch.registry.POSITIONS (overview ranking, official page)

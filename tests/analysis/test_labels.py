@@ -12,14 +12,14 @@ from akimwatch.analysis.language import detect
 def test_registry_lists_four_analyzers_with_versions():
     assert ANALYZERS == ("language", "comment_type", "topic", "sentiment")
     for name in ANALYZERS:
-        a = get_analyzer(name)
+        a = get_analyzer(name, "fast")
         assert isinstance(a, Analyzer)
         assert a.name == name and a.version
 
 
 def test_unknown_analyzer_names_the_known_ones():
     with pytest.raises(KeyError, match="comment_type"):
-        get_analyzer("voice")
+        get_analyzer("mood", "fast")
 
 
 def test_article_request_about_the_zoo():

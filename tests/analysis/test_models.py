@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akimwatch.analysis.artifacts import MODELS_DIR
+from akimwatch.analysis.artifacts import MODELS_DIR, RESEARCH_DIR, RESEARCH_HEADS
 
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -15,16 +15,8 @@ def test_models_fit_the_size_budget():
 
 
 def test_every_model_has_a_card():
-    for name in (
-        "language",
-        "comment_type",
-        "topic",
-        "sentiment",
-        "kursk_coarse",
-        "rusentiment5",
-        "kazsandra_polarity",
-    ):
-        card = MODELS_DIR / f"{name}.md"
+    for name in ("language", "comment_type", "topic", "sentiment", "accurate", *RESEARCH_HEADS):
+        card = (RESEARCH_DIR if name in RESEARCH_HEADS else MODELS_DIR) / f"{name}.md"
         assert card.exists(), card
         assert "## Held-out results" in card.read_text(encoding="utf-8")
 
@@ -36,7 +28,7 @@ def test_kursk_benchmark_head_blends_coarse_and_fine_topics():
     from akimwatch.analysis.artifacts import load_head, load_idf
     from akimwatch.analysis.text import clean, featurize
 
-    head = load_head("kursk_coarse")
+    head = load_head("kursk_coarse", RESEARCH_DIR)
     assert issparse(head.weights) and 0 < head.meta["combine"]["coarse_share"] < 1
     texts = [
         "На улице Ленина огромные ямы на дороге, асфальт разбит",

@@ -54,12 +54,12 @@ def _fill(engine):
 def test_run_analysis_is_idempotent(tmp_path):
     engine = open_store(tmp_path / "x.db")
     _fill(engine)
-    first = run_analysis(engine, progress=False)
+    first = run_analysis(engine, progress=False, tier="fast")
     assert first["comment"]["language"] == 5 and first["comment"]["topic"] == 5
     assert (
         first["comment"]["comment_type"] == 4 and first["comment"]["sentiment"] == 4
     )  # official reply skipped
-    assert first["post"] == {"language": 1, "topic": 1}
+    assert first["post"] == {"language": 1, "voice": 1, "topic": 1}
     with engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(labels)).scalar_one()
         zoo = conn.execute(
@@ -67,18 +67,18 @@ def test_run_analysis_is_idempotent(tmp_path):
                 labels.c.analyzer == "topic", labels.c.item_kind == "comment", labels.c.item_id == 1
             )
         ).scalar_one()
-    assert n == first["labelled"] == 20
+    assert n == first["labelled"] == 21
     assert zoo == "animals_zoo"
-    second = run_analysis(engine, progress=False)
+    second = run_analysis(engine, progress=False, tier="fast")
     assert second["labelled"] == 0
-    third = run_analysis(engine, relabel=True, progress=False)
-    assert third["labelled"] == 20
+    third = run_analysis(engine, relabel=True, progress=False, tier="fast")
+    assert third["labelled"] == 21
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(labels)).scalar_one() == 20
+        assert conn.execute(select(func.count()).select_from(labels)).scalar_one() == 21
 
 
 def test_since_limits_the_scope(tmp_path):
     engine = open_store(tmp_path / "y.db")
     _fill(engine)
-    out = run_analysis(engine, since=datetime(2030, 1, 1, tzinfo=UTC), progress=False)
+    out = run_analysis(engine, since=datetime(2030, 1, 1, tzinfo=UTC), progress=False, tier="fast")
     assert out["labelled"] == 0

@@ -50,7 +50,7 @@ def demo_metrics(tmp_path_factory):
     except ImportError:
         _keyword_labels(engine)
     else:
-        run_analysis(engine, progress=False)
+        run_analysis(engine, progress=False, tier="fast")  # the story holds in both tiers; fast keeps tests quick
     run_voice(engine)
     data = {o["official_id"]: o for o in compute_metrics(engine)}
     yield engine, data
