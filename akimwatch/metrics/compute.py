@@ -44,6 +44,20 @@ def parse_period(text: str | None) -> Period | None:
             datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1) if end else None)
 
 
+def unknown_officials(missing: list[str], known: list[str]) -> str:
+    """«unknown official id 'nobody'; did you mean …? (known ids: …)» — the closest ids, or some of the list."""
+    from difflib import get_close_matches
+
+    close = sorted({c for m in missing for c in get_close_matches(m, known, n=3, cutoff=0.5)})
+    head = f"unknown official id(s): {', '.join(missing)}"
+    if close:
+        return f"{head}; did you mean {', '.join(close)}?"
+    if not known:
+        return f"{head}; the store has no officials (load the watch list: akimwatch registry load)"
+    shown = ", ".join(known[:12]) + (f", … ({len(known)} in all)" if len(known) > 12 else "")
+    return f"{head}; known ids: {shown}"
+
+
 def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -62,7 +76,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         if official_ids:
             missing = sorted(set(official_ids) - {o["id"] for o in offs})
             if missing:
-                raise KeyError(f"unknown official id(s): {', '.join(missing)}")
+                raise KeyError(unknown_officials(missing, q.official_ids(conn)))
         accs = q.load_accounts(conn, [o["id"] for o in offs])
         start, end = period or (None, None)
         as_of = end or q.data_end(conn)

@@ -295,3 +295,7 @@ def coverage_rows(conn: Connection, account_ids: Sequence[str]) -> list[dict[str
     return [{"account_id": r.account_id, "start_utc": to_utc(r.start_utc), "end_utc": to_utc(r.end_utc),
              "posts": r.posts, "kind": r.kind, "format": r.format,
              "taken_utc": to_utc(r.started_utc) if r.started_utc else None} for r in conn.execute(stmt)]
+
+
+def official_ids(conn: Connection) -> list[str]:
+    return [r[0] for r in conn.execute(select(officials.c.id).order_by(officials.c.id))]
