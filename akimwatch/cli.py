@@ -57,6 +57,11 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log
     _open.cache_clear()  # engines are shared within one command, never across invocations in one process
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """«1 post», «2 posts», «1,205 posts»: the English of the command line agrees with its numbers."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def _require_file(path: Path) -> None:
     """A missing file is one line, the same for every command that reads one."""
     if not path.exists():
@@ -139,17 +144,19 @@ def import_(
             c = res.counts
             for key in totals:
                 totals[key] += c.get(key, 0)
-            console.print(f"{path} [{res.format}]: {c['posts']} posts ({c['posts_new']} new), "
-                          f"{c['comments']} comments ({c['comments_new']} new), "
-                          f"{c['official_replies']} official replies, {c['skipped']} skipped", highlight=False, markup=False)
+            console.print(f"{path} [{res.format}]: {_count(c['posts'], 'post')} ({c['posts_new']:,} new), "
+                          f"{_count(c['comments'], 'comment')} ({c['comments_new']:,} new), "
+                          f"{_count(c['official_replies'], 'official reply', 'official replies')}, "
+                          f"{c['skipped']:,} skipped", highlight=False, markup=False)
             for warning in res.warnings:
                 err.print(f"[yellow]warning[/yellow] {escape(f'{path}: {warning}')}", highlight=False)
             for s in res.skipped[:50]:
                 err.print(f"  skipped {s['location']}: field '{s['field']}' {s['reason']}", highlight=False, markup=False)
             if len(res.skipped) > 50:
                 err.print(f"  … and {len(res.skipped) - 50} more skipped (see `akimwatch status --json`)")
-    console.print(f"imported {len(files) - failed} of {len(files)} files: {totals['posts']:,} posts, "
-                  f"{totals['comments']:,} comments (of them {totals['official_replies']:,} official replies), "
+    console.print(f"imported {len(files) - failed} of {len(files)} files: {_count(totals['posts'], 'post')}, "
+                  f"{_count(totals['comments'], 'comment')} (of them "
+                  f"{_count(totals['official_replies'], 'official reply', 'official replies')}), "
                   f"{totals['skipped']:,} skipped", highlight=False)
     if unsupported:
         from akimwatch.sources import all_formats
@@ -207,7 +214,8 @@ def demo(dir: Annotated[Path, typer.Option(
     try:
         with err.status("импорт демо-данных…") as spinner:
             result = run_demo(dir, on_file=lambda path, res: spinner.update(
-                f"импорт демо-данных… {path.name}: {res.counts['posts']} posts, {res.counts['comments']} comments"))
+                f"импорт демо-данных… {path.name}: {_count(res.counts['posts'], 'post')}, "
+                f"{_count(res.counts['comments'], 'comment')}"))
     except DemoError as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from akimwatch.registry import region_label
 from akimwatch.reports.explain import STATUS_MSG, account_label, explain_rank
 from akimwatch.reports.writer import N_, Link, Quote, Strong, Writer, safe
 from akimwatch.vocabulary import TOPIC_NAMES
@@ -47,7 +48,8 @@ def name_of(o: dict[str, Any], lang: str) -> str:
 
 
 def region_name(w: Writer, code: str | None) -> str:
-    return w.raw(REGION_EN[code]) if code in REGION_EN else (code or "—")
+    """One place for region names in every language: akimwatch/data/kz_regions.csv (registry.region_label)."""
+    return region_label(code, w.lang)
 
 
 def position_title(w: Writer, o: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from akimwatch import i18n
 from akimwatch.privacy import mask_personal_data
-from akimwatch.registry import kz_regions
+from akimwatch.registry import region_label
 from akimwatch.reports.explain import explain_rank
 from akimwatch.reports.writer import Writer
 from akimwatch.vocabulary import code_name
@@ -32,12 +32,7 @@ def env() -> Environment:
 
 
 def region_name(code: str | None, lang: str) -> str:
-    if not code:
-        return "—"
-    row = kz_regions().get(code)
-    if not row:
-        return code
-    return row["name_ru"] if lang == "ru" else row.get("name_kk_latin") or row["name_ru"]
+    return region_label(code, lang)
 
 
 def official_name(row: dict, lang: str) -> str:

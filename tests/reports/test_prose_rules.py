@@ -135,3 +135,19 @@ def test_rank_fits_an_80_column_terminal(rows):
     wide = io.StringIO()
     render_rank_table(Console(file=wide, width=160), list(rows.values()), lang="ru")
     assert "почему" in wide.getvalue().lower()
+
+
+def test_region_names_in_each_language_from_one_place():
+    from akimwatch.registry import kz_regions, region_label
+    from akimwatch.reports.prose import region_name
+    from akimwatch.web.render import region_name as web_region_name
+
+    assert region_label("KZ-63", "kk") == "Шығыс Қазақстан облысы"
+    assert region_label("KZ-63", "en") == "East Kazakhstan Region"
+    assert region_label("KZ-VOS", "ru") == "Восточно-Казахстанская область"  # a legacy code
+    for code, row in kz_regions().items():
+        for lang in ("ru", "kk", "en"):
+            name = region_label(code, lang)
+            assert name == row[f"name_{lang}"] == region_name(Writer(lang, "text"), code) == web_region_name(code, lang)
+            if lang != "en":
+                assert not re.search(r"[A-Za-zöüū]", name), (code, lang, name)  # no Latin inside Cyrillic text
