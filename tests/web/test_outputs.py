@@ -64,3 +64,10 @@ def test_partial_last_month_is_left_out_of_the_trend(seeded):
 def test_trend_months_are_words_not_iso(app_client):
     page = app_client.get("/topics?lang=en").text
     assert not re.search(r"<span>\d{4}-\d{2}</span>", page)
+
+
+def test_not_found_page_speaks_the_page_language(app_client):
+    for lang, said in (("ru", "такого чиновника нет"), ("kk", "мұндай лауазымды тұлға жоқ"), ("en", "no such official")):
+        r = app_client.get(f"/officials/nobody?lang={lang}")
+        assert r.status_code == 404 and said in r.text, lang
+    assert "no such official" not in app_client.get("/officials/nobody?lang=ru").text
