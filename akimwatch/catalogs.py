@@ -41,7 +41,7 @@ METHOD_MAP = [
     ("**/reports/**.py", "python"),
     ("**/metrics/**.py", "python"),
     ("**/web/**.py", "python"),
-    ("vocabulary.py", "python"),  # names of stored codes (moved out of web/): without it they drop out
+    ("vocabulary.py", "python"),  # names of stored codes (topics, types…) shared by every output
     ("**/reports/templates/**.j2", "jinja2.ext:babel_extract"),
     ("**/web/templates/**.html", "jinja2.ext:babel_extract"),
 ]

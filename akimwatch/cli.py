@@ -16,8 +16,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 app = typer.Typer(help="akimwatch — how officials use social networks to talk with citizens.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
-registry_app = typer.Typer(help="The watch list: officials and their accounts.", no_args_is_help=True)
+                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+registry_app = typer.Typer(help="The watch list: officials and their accounts.", no_args_is_help=True,
+                           rich_markup_mode=None)
 app.add_typer(registry_app, name="registry")
 
 console = Console(soft_wrap=True)
@@ -59,11 +60,27 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log
     _open.cache_clear()  # engines are shared within one command, never across invocations in one process
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """«1 post», «2 posts», «1,205 posts»: the English of the command line agrees with its numbers."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _require_file(path: Path) -> None:
+    """A missing file is one line, the same for every command that reads one."""
+    if not path.exists():
+        err.print(f"error {path}: no such file", markup=False, highlight=False)
+        raise typer.Exit(2)
+    if path.is_dir():
+        err.print(f"error {path}: is a folder, not a file", markup=False, highlight=False)
+        raise typer.Exit(2)
+
+
 @registry_app.command("check")
 def registry_check(file: Annotated[Path, typer.Argument(help="Watch list, YAML or CSV.")]) -> None:
     """Validate a watch list; every problem is listed with its line and field."""
     from akimwatch.registry import RegistryError, load_registry
 
+    _require_file(file)
     try:
         reg = load_registry(file)
     except RegistryError as exc:
@@ -172,10 +189,11 @@ def import_(
                 omitted[reason] = omitted.get(reason, 0) + n
             approx += c.get("approx_times", 0)
             left_out = sum((c.get("omitted") or {}).values())
-            console.print(f"{res.path} [{res.format}]: {c['posts']} posts ({c['posts_new']} new), "
-                          f"{c['comments']} comments, {c['official_replies']} official replies "
-                          f"({c['all_comments']} all comments, {c['all_comments_new']} new), "
-                          f"{c['skipped']} skipped" + (f", {left_out} left out" if left_out else ""),
+            console.print(f"{res.path} [{res.format}]: {_count(c['posts'], 'post')} ({c['posts_new']:,} new), "
+                          f"{_count(c['comments'], 'comment')}, "
+                          f"{_count(c['official_replies'], 'official reply', 'official replies')} "
+                          f"({_count(c['all_comments'], 'comment')} in all, {c['all_comments_new']:,} new), "
+                          f"{c['skipped']:,} skipped" + (f", {left_out:,} left out" if left_out else ""),
                           highlight=False, markup=False)
             for warning in res.warnings:
                 err.print(f"[yellow]warning[/yellow] {escape(f'{res.path}: {warning}')}", highlight=False)
@@ -184,8 +202,9 @@ def import_(
             if len(res.skipped) > 50:
                 err.print(f"  … and {len(res.skipped) - 50} more skipped (see `akimwatch status --json`)")
     imported = len(targets) - failed - len(passed_over)
-    console.print(f"imported {imported} of {len(targets) - len(passed_over)} files: {totals['posts']:,} posts, "
-                  f"{totals['comments']:,} comments, {totals['official_replies']:,} official replies, "
+    console.print(f"imported {imported} of {len(targets) - len(passed_over)} files: {_count(totals['posts'], 'post')}, "
+                  f"{_count(totals['comments'], 'comment')}, "
+                  f"{_count(totals['official_replies'], 'official reply', 'official replies')}, "
                   f"{totals['skipped']:,} skipped", highlight=False)
     for reason, n in sorted(omitted.items()):
         console.print(f"  left out {n:,}: {reason}", highlight=False, markup=False)
@@ -315,7 +334,8 @@ def demo(dir: Annotated[Path, typer.Option(
     try:
         with err.status("импорт демо-данных…") as spinner:
             result = run_demo(dir, on_file=lambda path, res: spinner.update(
-                f"импорт демо-данных… {path.name}: {res.counts['posts']} posts, {res.counts['comments']} comments"))
+                f"импорт демо-данных… {path.name}: {_count(res.counts['posts'], 'post')}, "
+                f"{_count(res.counts['comments'], 'comment')}"))
     except DemoError as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
@@ -346,7 +366,7 @@ def demo(dir: Annotated[Path, typer.Option(
     out.print(f"report: {_demo_report(result)}", highlight=False)
     exe = sys.argv[0] if Path(sys.argv[0]).name == "akimwatch" else "akimwatch"  # the command as it was run
     out.print(f"dashboard: {exe} serve --db {result.db_path}  → http://127.0.0.1:8000/ "
-              f"(inbox sign-in: {exe} user add NAME --role editor --db {result.db_path})", highlight=False)
+              f"(inbox sign-in: {exe} user add NAME --role admin --db {result.db_path})", highlight=False)
     out.print(f"your own data: write a watch list (docs/formats.md; example: {demo_data_dir() / 'watchlist.yaml'}), "
               f"then {exe} registry check watchlist.yaml → {exe} registry load watchlist.yaml → "
               f"{exe} import exports/ → {exe} analyze → {exe} rank", highlight=False)
@@ -403,7 +423,7 @@ def _metrics(db: str | None, period: str | None, official: list[str] | None, con
     try:
         return compute_metrics(engine, prd, official or None, cfg)
     except KeyError as exc:
-        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        err.print(f"error {exc.args[0]}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -421,6 +441,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
     if format not in ("table", "json", "csv"):
         err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
         raise typer.Exit(2)
+    _lang(lang)
     data = _metrics(db, period, official, config)
     demo = is_demo_store(_engine(db))
     if demo:  # outputs from the synthetic demo say so, in every format
@@ -442,16 +463,18 @@ def rank(db: DbOption = None, period: PeriodOption = None, official: OfficialOpt
     from akimwatch.reports.tables import render_rank_table
     from akimwatch.store.queries import is_demo_store
 
+    _lang(lang)
     data = _metrics(db, period, official, config)
     render_rank_table(console if console.is_terminal else Console(width=160), data, is_demo_store(_engine(db)),
                       lang=_lang(lang), config=load_config(config))
 
 
 def _lang(lang: str) -> str:
-    from akimwatch.i18n import LANGUAGES
+    from akimwatch.i18n import language_error
 
-    if lang not in LANGUAGES:
-        err.print(f"error --lang must be one of {', '.join(LANGUAGES)} (got {lang!r})", markup=False, highlight=False)
+    problem = language_error(lang)
+    if problem:
+        err.print(f"error --lang: {problem}", markup=False, highlight=False)
         raise typer.Exit(2)
     return lang
 
@@ -469,6 +492,7 @@ def report(db: DbOption = None, period: PeriodOption = None, official: OfficialO
     from akimwatch.metrics import parse_period
     from akimwatch.reports import ReportError, render_report
 
+    _lang(lang)
     try:
         cfg = load_config(config)
         prd = parse_period(period)
@@ -478,7 +502,7 @@ def report(db: DbOption = None, period: PeriodOption = None, official: OfficialO
         err.print(f"error {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except KeyError as exc:
-        err.print(f"error {exc.args[0]}; see `akimwatch status`", markup=False, highlight=False)
+        err.print(f"error {exc.args[0]}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     console.print(f"report: {path}", highlight=False)
 
@@ -694,7 +718,8 @@ def worker(
 
 
 # ---- web (feat/web) -------------------------------------------------------------------------------
-user_app = typer.Typer(help="Users of the web app (press services, editors, admins).", no_args_is_help=True)
+user_app = typer.Typer(help="Users of the web app (press services, editors, admins).", no_args_is_help=True,
+                       rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 
 
@@ -747,10 +772,10 @@ def user_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Create a web user (the first one should be an admin)."""
+    """Create a web user; the first one is an admin (it manages the others), whatever --role says."""
     from datetime import UTC, datetime
 
-    from akimwatch.web.auth.users import add_user
+    from akimwatch.web.auth.users import add_user, list_users
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -759,9 +784,11 @@ def user_add(
     engine = _engine(db, create=True)
     try:
         with engine.begin() as conn:
+            if not list_users(conn):
+                role = "admin"
             add_user(conn, name, password, role, now=datetime.now(UTC))
     except ValueError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error {exc}", highlight=False)
         raise typer.Exit(1) from None
     console.print(f"user {name} added with role {role}")
 

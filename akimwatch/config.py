@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
         "dormant_days": 30,
         # `inactive`: the account exists but has at most this many posts ever (up to the end of the period).
         "inactive_max_posts": 3,
+        # Coverage: an account whose data span fewer days than this is judged on nothing (status `thin_coverage`,
+        # no silences, no rank) — a single t.me/s page of one day is not an akim who went quiet.
+        "min_coverage_days": 14,
     },
     "responsiveness": {
         # A request or question with no official reply older than this many days is in the «inbox».

@@ -55,6 +55,20 @@ _MONTHS_GEN = {
 }
 
 
+# Codes people type for the languages we have: «kz» is the country, «kk» the language (ISO 639-1).
+LANG_ALIASES = {"kz": "kk", "kaz": "kk", "qq": "kk", "rus": "ru", "eng": "en", "en-us": "en", "en-gb": "en",
+                "ru-ru": "ru", "kk-kz": "kk"}
+
+
+def language_error(lang: str) -> str | None:
+    """The one wording of an unknown language everywhere (CLI options, reports): None when ``lang`` is known."""
+    if lang in LANGUAGES:
+        return None
+    guess = LANG_ALIASES.get(lang.strip().lower())
+    hint = f"did you mean {guess}? " if guess else ""
+    return f"unknown language {lang!r}: {hint}choose {', '.join(LANGUAGES)}"
+
+
 def normalize_lang(lang: str | None) -> str:
     lang = (lang or "").strip().lower()[:5]
     return lang if lang in LANGUAGES else DEFAULT_LANG

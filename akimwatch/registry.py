@@ -55,6 +55,18 @@ def kz_regions() -> dict[str, dict[str, str]]:
     return {row["iso_code"]: row for row in csv.DictReader(text.splitlines())}
 
 
+def region_label(code: str | None, lang: str) -> str:
+    """A region's name in the reader's language (``name_ru`` / ``name_kk`` Cyrillic / ``name_en``), for every output;
+    legacy codes resolve to the current region, unknown codes are shown as they are."""
+    if not code:
+        return "—"
+    regions = kz_regions()
+    row = regions.get(code) or regions.get(legacy_region_codes().get(code, ""))
+    if not row:
+        return code
+    return row.get(f"name_{lang}") or row["name_ru"]
+
+
 def legacy_region_codes() -> dict[str, str]:
     return {row["legacy_iso_code"]: code for code, row in kz_regions().items() if row.get("legacy_iso_code")}
 

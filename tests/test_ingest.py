@@ -201,7 +201,7 @@ def test_cli_import_and_status_json(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["import", str(path), "--db", str(db)])
     assert res.exit_code == 0, res.output
-    assert "imported 1 of 1 files: 1 posts, 2 comments, 0 official replies, 0 skipped" in res.output
+    assert "imported 1 of 1 files: 1 post, 2 comments, 0 official replies, 0 skipped" in res.output
     res = runner.invoke(app, ["status", "--json", "--db", str(db)])
     data = orjson.loads(res.stdout)
     assert {k: data[k] for k in ("officials", "accounts", "posts", "comments", "official_replies")} == {
@@ -221,7 +221,7 @@ def test_cli_prints_data_with_brackets_verbatim(tmp_path):
     assert f"{path}, line 1: field 'published_at' is not a timestamp ('[red]x')" in res.output
     ok = write(tmp_path, "ok.jsonl", POST)
     res = CliRunner().invoke(app, ["import", str(ok), "--db", str(db)])
-    assert f"{ok} [tabular_jsonl]: 1 posts (1 new)" in res.output
+    assert f"{ok} [tabular_jsonl]: 1 post (1 new)" in res.output and "1 posts" not in res.output
 
 
 def test_folders_skip_code_and_docs(sqlite_store, tmp_path):

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from akimwatch.metrics.coverage import covered_seconds, merge_spans, spans_of
 from akimwatch.models import MEDIA_KINDS
 
 # Time zone per region (ISO 3166-2:KZ, current and legacy codes) as it was in 2019: the west of the country on
@@ -22,7 +23,7 @@ REGION_TZ: dict[str, str] = {
     "KZ-39": "Asia/Qostanay", "KZ-KUS": "Asia/Qostanay",
 }
 DEFAULT_TZ = "Asia/Almaty"
-STATUS_ORDER = ("active", "irregular", "dormant", "inactive", "tagged_only", "none")
+STATUS_ORDER = ("active", "irregular", "thin_coverage", "dormant", "inactive", "tagged_only", "none")
 
 
 def tz_for_region(region: str | None) -> str:
@@ -31,34 +32,46 @@ def tz_for_region(region: str | None) -> str:
 
 def compute_activity(times: list[datetime], posts_ever: int, posts_before_period: int,
                      period_start: datetime | None, as_of: datetime | None, tz: str,
-                     cfg: dict[str, Any]) -> dict[str, Any]:
-    """Activity of one account (or of an official's accounts merged) from its post times in the period (UTC, sorted)."""
+                     cfg: dict[str, Any], coverage: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Activity of one account (or of an official's accounts merged) from its post times in the period (UTC, sorted).
+
+    With a ``coverage`` (metrics/coverage.py) weeks, silences and the time since the last post count only the
+    time the data cover; thin coverage withholds the silences and gives the status ``thin_coverage``."""
     times = sorted(times)
     n = len(times)
     out: dict[str, Any] = {"posts": n, "posts_ever": posts_ever, "first_post": None, "last_post": None,
                            "days_since_last_post": None, "longest_silence_days": None, "posts_per_week": 0.0,
                            "weeks_observed": None, "weeks_with_posts": 0, "weekday": [0] * 7, "hour": [0] * 24}
-    if posts_ever <= cfg["inactive_max_posts"]:
+    thin = bool(coverage) and coverage["state"] == "thin"
+    if thin:  # too short a window to call the account inactive, dormant or active
+        out["status"] = "thin_coverage"
+    elif posts_ever <= cfg["inactive_max_posts"]:
         out["status"] = "inactive"
     if not n:
         out.setdefault("status", "dormant" if posts_ever else "inactive")
         return out
     end = max(as_of or times[-1], times[-1])
     start = period_start if (posts_before_period > 0 and period_start is not None) else times[0]
-    weeks = max(1, math.ceil(((end - start).total_seconds() / 86400 + 1e-9) / 7))
-    week_ids = {int((t - start).total_seconds() // (7 * 86400)) for t in times}
-    gaps = [(b - a).total_seconds() / 86400 for a, b in zip([start, *times], [*times, end], strict=True)]
+    spans = spans_of(coverage) if coverage and coverage.get("spans") else [(min(start, times[0]), end)]
+    start, end = min(spans[0][0], times[0]), max(spans[-1][1], times[-1])
+    spans = merge_spans([*spans, *((t, t) for t in times)])
+    observed_days = sum((b - a).total_seconds() for a, b in spans) / 86400
+    weeks = max(1, math.ceil((observed_days + 1e-9) / 7))
+    week_ids = {int(covered_seconds(start, t, spans) // (7 * 86400)) for t in times}
+    gaps = [covered_seconds(a, b, spans) / 86400 for a, b in zip([start, *times], [*times, end], strict=True)]
     zone = ZoneInfo(tz)
     for t in times:
         local = t.astimezone(zone)
         out["weekday"][local.weekday()] += 1
         out["hour"][local.hour] += 1
-    since = (end - times[-1]).total_seconds() / 86400
+    since = covered_seconds(times[-1], end, spans) / 86400
     out.update({
         "first_post": times[0].isoformat(), "last_post": times[-1].isoformat(),
         "days_since_last_post": round(since, 1), "longest_silence_days": round(max(gaps), 1),
         "posts_per_week": round(n / weeks, 2), "weeks_observed": weeks, "weeks_with_posts": len(week_ids),
     })
+    if thin:  # a day or two of posts says nothing about silences
+        out.update(days_since_last_post=None, longest_silence_days=None)
     if "status" not in out:
         if since >= cfg["dormant_days"]:
             out["status"] = "dormant"

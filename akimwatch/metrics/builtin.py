@@ -12,6 +12,7 @@ from typing import Any
 from akimwatch.metrics.activity import compute_activity, compute_formats, compute_voice, overall_status
 from akimwatch.metrics.agenda import compute_coverage, compute_topics, example_ids, find_acted_on
 from akimwatch.metrics.audience import compute_audience
+from akimwatch.metrics.coverage import compute_data_coverage, merge_coverages
 from akimwatch.metrics.registry import Scope, metric
 from akimwatch.metrics.responsiveness import compute_responsiveness, percentile
 
@@ -20,7 +21,15 @@ from akimwatch.metrics.responsiveness import compute_responsiveness, percentile
 
 def _activity(s: Scope) -> dict[str, Any]:
     return compute_activity([r["published_utc"] for r in s.posts], s.posts_ever, s.posts_before, s.start, s.as_of,
-                            s.tz, s.cfg["activity"])
+                            s.tz, s.cfg["activity"], s.row.get("data_coverage"))
+
+
+@metric("data_coverage", "account", needs=("coverage", "posts", "posts_ever"))
+def account_data_coverage(s: Scope) -> dict[str, Any]:
+    """The spans this account's data cover in the period (first: activity and status are judged inside them)."""
+    return {"data_coverage": compute_data_coverage(s.coverage, [r["published_utc"] for r in s.posts],
+                                                   s.posts_before, s.start, s.as_of,
+                                                   s.cfg["activity"]["min_coverage_days"])}
 
 
 @metric("activity", "account", needs=("posts", "posts_ever"))
@@ -69,6 +78,12 @@ def account_tagged(s: Scope) -> dict[str, Any]:
 
 ACTIVITY_FIELDS = ("posts", "posts_ever", "posts_per_week", "first_post", "last_post", "days_since_last_post",
                    "longest_silence_days", "weeks_observed", "weeks_with_posts", "weekday", "hour")
+
+
+@metric("data_coverage", "official", needs=("accounts",))
+def official_data_coverage(s: Scope) -> dict[str, Any]:
+    return {"data_coverage": merge_coverages([a["data_coverage"] for a in s.accounts if a.get("data_coverage")],
+                                             s.cfg["activity"]["min_coverage_days"])}
 
 
 @metric("activity", "official", needs=("posts", "posts_ever"))

@@ -44,6 +44,20 @@ def parse_period(text: str | None) -> Period | None:
             datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1) if end else None)
 
 
+def unknown_officials(missing: list[str], known: list[str]) -> str:
+    """«unknown official id 'nobody'; did you mean …? (known ids: …)» — the closest ids, or some of the list."""
+    from difflib import get_close_matches
+
+    close = sorted({c for m in missing for c in get_close_matches(m, known, n=3, cutoff=0.5)})
+    head = f"unknown official id(s): {', '.join(missing)}"
+    if close:
+        return f"{head}; did you mean {', '.join(close)}?"
+    if not known:
+        return f"{head}; the store has no officials (load the watch list: akimwatch registry load)"
+    shown = ", ".join(known[:12]) + (f", … ({len(known)} in all)" if len(known) > 12 else "")
+    return f"{head}; known ids: {shown}"
+
+
 def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -62,7 +76,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         if official_ids:
             missing = sorted(set(official_ids) - {o["id"] for o in offs})
             if missing:
-                raise KeyError(f"unknown official id(s): {', '.join(missing)}")
+                raise KeyError(unknown_officials(missing, q.official_ids(conn)))
         accs = q.load_accounts(conn, [o["id"] for o in offs])
         start, end = period or (None, None)
         as_of = end or q.data_end(conn)
@@ -76,7 +90,7 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         def scope(tz: str, acc_ids: list[str], **extra: Any) -> Scope:
             s = Scope(cfg=cfg, label_versions=versions, start=start, end=end, as_of=as_of,
                       inbox_cutoff=inbox_cutoff, tz=tz, voice_source=inputs["voice_source"], **extra)
-            for name in ("posts", "comment_aggregates", "official_replies", "topic_days", "followers"):
+            for name in ("posts", "comment_aggregates", "official_replies", "topic_days", "followers", "coverage"):
                 setattr(s, name, [r for acc in acc_ids for r in inputs.get(name, {}).get(acc, [])])
             s.posts_ever = sum(inputs.get("posts_ever", {}).get(acc, 0) for acc in acc_ids)
             s.posts_before = sum(inputs.get("posts_before", {}).get(acc, 0) for acc in acc_ids)
@@ -88,7 +102,8 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
             acc_rows = []
             for a in (a for a in accs if a["official_id"] == off["id"]):
                 s = scope(tz, [a["id"]], tagged=tagged["accounts"].get(a["id"], 0))
-                s.row = {"account_id": a["id"], "platform": a["platform"], "handle": a["handle"], "url": a["url"],
+                s.row = {"account_id": a["id"], "platform": a["platform"], "handle": a["handle"], "title": a["name"],
+                         "url": a["url"],
                          "role": a["role"], "linked": a["linked"]}
                 for m in metrics_for("account"):
                     s.row.update(m.compute(s))
@@ -161,6 +176,8 @@ def _load_inputs(engine: Engine, conn: Connection, needs: set[str], acc_ids: lis
                                            key=0)
     if "mentions" in needs:
         out["mentions"] = q.mention_counts(conn, prd)
+    if "coverage" in needs:
+        out["coverage"] = by_account(q.coverage_rows(conn, acc_ids))
     if "followers" in needs:
         out["followers"] = by_account(q.follower_rows(conn, acc_ids, prd))
     return out

@@ -35,6 +35,11 @@ def components(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float | None
     return {k: (round(v, 1) if v is not None else None) for k, v in comp.items()}
 
 
+def _thin(o: dict[str, Any]) -> bool:
+    """Data covering too few days (metrics/coverage.py): no rank, whatever the volume."""
+    return (o.get("data_coverage") or {}).get("state") == "thin"
+
+
 def _competition_rank(values: dict[str, float]) -> dict[str, int]:
     ordered = sorted(values.items(), key=lambda kv: -kv[1])
     ranks: dict[str, int] = {}
@@ -52,7 +57,7 @@ def apply_ranking(result: list[dict[str, Any]], cfg: dict[str, Any]) -> None:
         comp = components(o, cfg)
         o["components"] = comp
         usable = {k: w for k, w in weights.items() if comp.get(k) is not None}
-        if o["activity"]["posts"] < r["min_posts"] or not usable:
+        if o["activity"]["posts"] < r["min_posts"] or not usable or _thin(o):
             o.update(score=None, rank=None, rank_state="not_enough_data")
             continue
         total = sum(usable.values())
@@ -103,7 +108,7 @@ def why_codes(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
     Ranked: ``{"state": "ranked", "parts": [{component, score, weight, facts}], "missing": [component]}``, parts
     by contribution (score × weight), weights renormalised over the parts with data. Not ranked:
     ``{"state": "not_enough_data", "reasons": [{"code": "few_posts", "posts", "min_posts"} | {"code":
-    "no_component_data"}]}``."""
+    "no_component_data"} | {"code": "thin_coverage", "days", "min_days"}]}``."""
     r = cfg["ranking"]
     weights = {k: float(v) for k, v in r["weights"].items() if float(v) > 0}
     comp = o.get("components") or {}
@@ -114,6 +119,9 @@ def why_codes(o: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
             reasons.append({"code": "few_posts", "posts": posts, "min_posts": r["min_posts"]})
         if not any(comp.get(k) is not None for k in weights):
             reasons.append({"code": "no_component_data"})
+        if _thin(o):
+            reasons.append({"code": "thin_coverage", "days": o["data_coverage"]["days"],
+                            "min_days": cfg["activity"]["min_coverage_days"]})
         return {"state": "not_enough_data", "reasons": reasons}
     usable = {k: v for k, v in weights.items() if comp.get(k) is not None}
     total = sum(usable.values()) or 1.0

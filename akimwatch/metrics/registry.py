@@ -17,7 +17,7 @@ Level = Literal["account", "official"]
 
 # What a metric may ask for. Store inputs are loaded only when some registered metric needs them.
 STORE_INPUTS = ("posts", "posts_ever", "comment_aggregates", "official_replies", "topic_days", "followers",
-                "mentions")
+                "mentions", "coverage")
 # Computed earlier in the same scope: the account rows an official's metrics read, and the official's activity.
 DERIVED_INPUTS = ("accounts", "activity", "status")
 
@@ -40,6 +40,7 @@ class Scope:
     official_replies: list[dict[str, Any]] = field(default_factory=list)
     topic_days: list[tuple] = field(default_factory=list)
     followers: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)  # stored spans (store ``coverage_rows``)
     tagged: int = 0
     voice_source: str = "labels"
     accounts: list[dict[str, Any]] = field(default_factory=list)  # official level: the finished account rows

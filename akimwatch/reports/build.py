@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from akimwatch.reports import charts
-from akimwatch.reports.explain import COMPONENT_MSG, STATUS_MSG
+from akimwatch.reports.explain import COMPONENT_MSG, STATUS_MSG, account_label
 from akimwatch.reports.methodology import methodology_model
 from akimwatch.reports.prose import (
+    coverage_phrase,
     key_findings,
     name_of,
     official_text,
@@ -52,7 +53,7 @@ def build_document(data: dict[str, Any], lang: str, mode: str) -> dict[str, Any]
         for a in o["accounts"]:
             f = data["freshness"].get(a["account_id"], {})
             freshness.append({"official": name_of(o, w.lang), "platform": platform_name(a["platform"]),
-                              "handle": a.get("handle") or a["account_id"],
+                              "handle": account_label(a), "coverage": coverage_phrase(w, a.get("data_coverage")),
                               "last_import": _date(w, f.get("last_import_utc")),
                               "latest": _date(w, f.get("latest_item_utc"))})
     return {

@@ -81,8 +81,9 @@ def weekly_posts_svg(w: Writer, o: dict[str, Any], weeks: list[date], weekly: di
                         f'height="{h:.1f}" fill="{PLATFORM_COLORS.get(a["platform"], ACCENT)}"/>')
             base += v
     step = max(1, math.ceil(len(weeks) / 8))
+    years = len({d.year for d in weeks}) > 1  # a multi-year axis names the years
     for i in range(0, len(weeks), step):
-        label = _short_date(w, weeks[i])
+        label = _short_date(w, weeks[i], years)
         body.append(_t(left + i * bw + bw / 2, height - bottom + 14, label, "middle", 9.5, MUTED))
     x = left
     for a, _vals in series:
@@ -96,11 +97,12 @@ def weekly_posts_svg(w: Writer, o: dict[str, Any], weeks: list[date], weekly: di
     return _svg(width, height, body, title, "weekly")
 
 
-def _short_date(w: Writer, d: date) -> str:
+def _short_date(w: Writer, d: date, with_year: bool = False) -> str:
     months = {"ru": ["янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
               "kk": ["қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел"],
               "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
-    return f"{d.day} {months.get(w.lang, months['en'])[d.month - 1]}"
+    day = f"{d.day} {months.get(w.lang, months['en'])[d.month - 1]}"
+    return f"{day} {d.year}" if with_year else day
 
 
 # --- replies -----------------------------------------------------------------------------------------------------

@@ -55,9 +55,13 @@ def build_report_data(engine: Engine, period: Period | None = None, official_ids
                     for oid, examples in (example_comments(conn, need, prd) if need else {}).items()}
     as_of = max((_dt(o["period"]["as_of"]) for o in metrics if o["period"]["as_of"]), default=None)
     starts = [_dt(a["first_post"]) for o in metrics for a in o["accounts"] if a.get("first_post")]
-    start = prd[0] or (min(starts) if starts else None)
+    covered = [_dt(o["data_coverage"]["start"]) for o in metrics if (o.get("data_coverage") or {}).get("start")]
+    first = min(covered + starts) if covered or starts else None
+    start = prd[0] or first
+    # The axis starts where the data do: a period from January over data from May has no empty weeks before May.
+    axis_start = max(prd[0], first) if prd[0] and first else start
     end = (prd[1] - timedelta(microseconds=1)) if prd[1] else as_of
-    weeks = _week_axis(start, end)
+    weeks = _week_axis(axis_start, end)
     return {
         "metrics": metrics,
         "config": cfg,

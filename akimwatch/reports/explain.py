@@ -15,8 +15,27 @@ COMPONENT_MSG = {"activity": N_("activity"), "responsiveness": N_("replies to ci
                  "action": N_("agenda and action"), "personal_voice": N_("personal voice"),
                  "engagement": N_("engagement per follower")}
 STATUS_MSG = {"active": N_("active"), "irregular": N_("irregular"), "dormant": N_("dormant"),
-              "inactive": N_("inactive"), "tagged_only": N_("only tagged by others"), "no_account": N_("no account"),
+              "inactive": N_("inactive"), "thin_coverage": N_("too little data"), "tagged_only": N_("only tagged by others"), "no_account": N_("no account"),
               "none": N_("no account")}
+
+
+def account_label(a: dict[str, Any]) -> str:
+    """How an account is named in every output: ``@handle``, else its title (a Telegram channel exported by
+    Telegram Desktop has a title and no handle), else its stored id."""
+    if a.get("handle"):
+        return "@" + a["handle"]
+    return a.get("title") or a.get("name") or a.get("account_id") or a.get("id") or "—"
+
+
+def personal_voice(w: Writer, voice: dict[str, Any] | None) -> str:
+    """«14 personal posts of 305»: the one wording and the one number (of posts with a known voice) for the
+    metrics table, the ranking's «why» and the reports."""
+    counts = (voice or {}).get("counts") or {}
+    total = (counts.get("personal") or 0) + (counts.get("press_service") or 0)
+    if not total:
+        return "—"
+    return str(w.n_("{n} personal post of {total}", "{n} personal posts of {total}", counts["personal"],
+                    total=w.num(total)))
 
 
 def status_name(w: Writer, status: str | None) -> str:
@@ -40,8 +59,8 @@ def _facts(w: Writer, key: str, f: dict[str, Any] | None) -> str | None:
         return w._("topic coverage {coverage}, «asked — done» links: {links}", coverage=w.pct(f["coverage"]),
                    links=w.num(f["links"]))
     if key == "personal_voice":
-        return w.n_("{n} personal post of {total}", "{n} personal posts of {total}", f["personal"],
-                    total=w.num(f["total"]))
+        return personal_voice(w, {"counts": {"personal": f["personal"],
+                                             "press_service": f["total"] - f["personal"]}})
     return None
 
 
@@ -65,6 +84,9 @@ def explain_rank(w: Writer, o: dict[str, Any], cfg: dict[str, Any] | None = None
                                     min=r["min_posts"]))
             elif r["code"] == "no_component_data":
                 reasons.append(w._("no component has enough data"))
+            elif r["code"] == "thin_coverage":
+                reasons.append(w.n_("the data cover {n} day (at least {min} needed)",
+                                    "the data cover {n} days (at least {min} needed)", r["days"], min=r["min_days"]))
         return w._("not enough data: {reasons}", reasons=safe(w.join(reasons, "; ")))
     parts = []
     for p in codes["parts"]:

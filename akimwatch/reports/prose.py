@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from akimwatch.reports.explain import STATUS_MSG, explain_rank
+from akimwatch.registry import region_label
+from akimwatch.reports.explain import STATUS_MSG, account_label, explain_rank
 from akimwatch.reports.writer import N_, Link, Quote, Strong, Writer, safe
 from akimwatch.vocabulary import TOPIC_NAMES
 
@@ -36,7 +37,8 @@ REGION_OF = {
     "KZ-75": N_("of Almaty"), "KZ-79": N_("of Shymkent"),
 }
 FORMAT_MSG = (("photo", N_("photos {share}")), ("album", N_("albums {share}")), ("video", N_("videos {share}")),
-              ("text", N_("text only {share}")))
+              ("long_video", N_("long videos {share}")), ("text", N_("text only {share}")))
+PRESS_MAJORITY = 0.5  # «most posts read like press releases» only when at least half do
 THIN_COMMENTS = 20  # fewer citizen comments than this: statements about replies are hedged
 THIN_POSTS = 5
 
@@ -46,7 +48,8 @@ def name_of(o: dict[str, Any], lang: str) -> str:
 
 
 def region_name(w: Writer, code: str | None) -> str:
-    return w.raw(REGION_EN[code]) if code in REGION_EN else (code or "—")
+    """One place for region names in every language: akimwatch/data/kz_regions.csv (registry.region_label)."""
+    return region_label(code, w.lang)
 
 
 def position_title(w: Writer, o: dict[str, Any]) -> str:
@@ -88,13 +91,19 @@ def key_findings(w: Writer, metrics: list[dict[str, Any]]) -> list[Any]:
         return [w._("The report covers no officials: check the watch list and the period.")]
     out = []
     quiet = [o for o in metrics if o["status"] in ("inactive", "dormant", "tagged_only", "no_account")]
+    thin = [o for o in metrics if o["status"] == "thin_coverage"]
     head = w.n_("Of {n} akim in this report,", "Of {n} akims in this report,", n)
     if quiet:
         out.append(w.join([head, w.n_("{n} hardly uses social networks: {names}.",
                                       "{n} hardly use social networks: {names}.", len(quiet),
                                       names=safe(w.listing([name_of(o, w.lang) for o in quiet])))]))
-    else:
+    elif not thin:
         out.append(w.join([head, w._("all keep their accounts active.")]))
+    if thin:
+        days = [w.n_("{n} day", "{n} days", (o.get("data_coverage") or {}).get("days") or 0) for o in thin]
+        named = [w._("{name} (data for {days})", name=name_of(o, w.lang), days=safe(d))
+                 for o, d in zip(thin, days, strict=True)]
+        out.append(w._("Too little data to judge: {names}.", names=safe(w.listing(named))))
     talkers = [o for o in metrics if o["official_replies"]]
     with_comments = [o for o in metrics if o["citizen_comments"]]
     if with_comments and not talkers:
@@ -121,29 +130,41 @@ def key_findings(w: Writer, metrics: list[dict[str, Any]]) -> list[Any]:
         top = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         items = [w._("{topic} ({count})", topic=topic_name(w, t), count=w.num(n)) for t, n in top]
         out.append(w._("Citizens write most about {topics}.", topics=safe(w.listing(items))))
-    active = [o for o in metrics if o["posts"]]
+    active = [o for o in metrics if o["posts"] and o["status"] != "thin_coverage"]
     if active:
         top = max(active, key=lambda o: o["posts_per_week"] or 0)
         out.append(w._("The most active is {name}: {per_week} posts a week.", name=name_of(top, w.lang),
                        per_week=w.num(top["posts_per_week"], 1)))  # a fraction: «7,8 поста»
-    press = [o for o in metrics if (o["voice"].get("press_service") or 0) >= 0.5]
+    press = [o for o in metrics if (o["voice"].get("press_service") or 0) >= PRESS_MAJORITY]
     if press:
-        out.append(w.n_("{n} account reads like a press service's: {names}.",
-                        "{n} accounts read like a press service's: {names}.", len(press),
+        out.append(w.n_("Written like a press service's releases: {names} ({n} account).",
+                        "Written like a press service's releases: {names} ({n} accounts).", len(press),
                         names=safe(w.listing([name_of(o, w.lang) for o in press]))))
     reposters = [o for o in metrics if any((a.get("reposts") or 0) for a in o["accounts"])]
     if reposters:
-        out.append(w.n_("{n} akim reposts news portals: {names}.", "{n} akims repost news portals: {names}.",
-                        len(reposters), names=safe(w.listing([name_of(o, w.lang) for o in reposters]))))
+        portals = all(_portal_sources(a) for o in reposters for a in o["accounts"] if a.get("reposts"))
+        names = safe(w.listing([name_of(o, w.lang) for o in reposters]))
+        out.append(w.n_("Reposts of news portals: {names} ({n} akim).", "Reposts of news portals: {names} ({n} akims).",
+                        len(reposters), names=names) if portals else
+                   w.n_("Reposts of other channels and sites: {names} ({n} akim).",
+                        "Reposts of other channels and sites: {names} ({n} akims).", len(reposters), names=names))
     return out
 
 
 # --- one official ----------------------------------------------------------------------------------------------
 
+def _portal_sources(a: dict[str, Any]) -> bool:
+    """Reposts are «news portals» only when every known source is a web domain (not a channel or a page name)."""
+    sources = [s["source"] for s in a.get("repost_sources") or [] if s["source"] != "unknown"]
+    return bool(sources) and all("." in s and " " not in s for s in sources)
+
+
 def official_text(w: Writer, o: dict[str, Any], data: dict[str, Any]) -> list[Any]:
     """Paragraphs about one official, in the order of the article: accounts, rhythm, voice, citizens, answers."""
     paras = [_accounts_para(w, o)]
-    if o["posts"]:
+    if o["status"] == "thin_coverage":
+        paras.append(thin_sentence(w, o))
+    elif o["posts"]:
         paras.append(_rhythm_para(w, o))
     paras.append(_citizens_para(w, o, data))
     if o["citizen_comments"]:
@@ -152,8 +173,7 @@ def official_text(w: Writer, o: dict[str, Any], data: dict[str, Any]) -> list[An
 
 
 def _account_phrase(w: Writer, a: dict[str, Any]) -> Any:
-    handle = ("@" + a["handle"]) if a.get("handle") else a["account_id"]
-    label = Link(f"{platform_name(a['platform'])} {handle}", a.get("url"))
+    label = Link(f"{platform_name(a['platform'])} {account_label(a)}", a.get("url"))
     if not a.get("posts"):
         return w._("{account} (no posts)", account=label)
     return w.n_("{account} ({n} post, {status})", "{account} ({n} posts, {status})", a["posts"], account=label,
@@ -190,6 +210,27 @@ def _accounts_para(w: Writer, o: dict[str, Any]) -> Any:
     return w.join(parts)
 
 
+STREAM_MSG = {"export": N_("full export"), "preview": N_("preview page"), "harvest": N_("live collection")}
+
+
+def coverage_phrase(w: Writer, cov: dict[str, Any] | None) -> str:
+    """«12 мар. 2019 – 1 июл. 2019, 112 дней (полная выгрузка)», or «—» when the account has no data."""
+    if not cov or not cov.get("start"):
+        return "—"
+    streams = ", ".join(w.raw(STREAM_MSG.get(s, s)) for s in cov.get("streams") or [])
+    days = w.n_("{n} day", "{n} days", cov["days"])
+    return str(w._("{start} – {end}, {days} ({streams})", start=w.date(cov["start"]), end=w.date(cov["end"]),
+                   days=safe(days), streams=streams))
+
+
+def thin_sentence(w: Writer, o: dict[str, Any]) -> Any:
+    """«Данные за 1 день — выводов нет»: said exactly when the data cover too few days (status thin_coverage)."""
+    cov = o.get("data_coverage") or {}
+    return w.n_("Data for {n} day — no conclusions: the rhythm, silences and rank need a longer record.",
+                "Data for {n} days — no conclusions: the rhythm, silences and rank need a longer record.",
+                cov.get("days") or 0)
+
+
 def _rhythm_phrase(w: Writer, per_week: float) -> Any:
     if per_week >= 5:
         return w._("Posts come out almost every day")
@@ -218,30 +259,30 @@ def _rhythm_para(w: Writer, o: dict[str, Any]) -> Any:
                 shares.append(w._(msg, share=w.pct(fc[kind] / total)))
         if shares:
             parts.append(w._("Formats: {list}.", list=safe(w.join(shares, ", "))))
-        if fc.get("long_video"):
-            parts.append(w.n_("Unusually, the akim publishes long videos (IGTV and the like, over a minute): {n} "
-                              "of them.", "Unusually, the akim publishes long videos (IGTV and the like, over a "
-                              "minute): {n} of them.", fc["long_video"]))
     for a in o["accounts"]:
         if a.get("reposts"):
             sources = [w._("{source} ({count})", source=s["source"], count=w.num(s["posts"]))
                        for s in (a.get("repost_sources") or [])[:4]]
             listed = w.listing(sources) or w.raw("unknown sources")
             share = w.pct(a.get("repost_share"))
-            parts.append(w.n_("On {platform} {n} post is a repost ({share}), mostly from {sources}.",
-                              "On {platform} {n} posts are reposts ({share}), mostly from {sources}.", a["reposts"],
+            parts.append(w.n_("Reposts on {platform}: {n} post ({share}), mostly from {sources}.",
+                              "Reposts on {platform}: {n} posts ({share}), mostly from {sources}.", a["reposts"],
                               platform=platform_name(a["platform"]), share=share, sources=safe(listed)))
     v = o["voice"]
     counts = v.get("counts") or {}
     known = (counts.get("personal") or 0) + (counts.get("press_service") or 0)
     if known < THIN_POSTS:
         parts.append(w._("Whose voice the posts speak in is hard to say: too little data."))
-    elif (v.get("press_service") or 0) > (v.get("personal") or 0):
+    elif (v.get("press_service") or 0) >= PRESS_MAJORITY:
         parts.append(w._("Most posts read like press releases: {share} are written in the third person, "
                          "apparently by the press service.", share=w.pct(v.get("press_service"))))
-    else:
+    elif (v.get("personal") or 0) >= PRESS_MAJORITY:
         parts.append(w._("The akim mostly speaks in his own voice: {share} of posts are written in the first "
                          "person.", share=w.pct(v.get("personal"))))
+    else:
+        parts.append(w._("Most posts have no clear voice: {press} read like press releases, {personal} are written "
+                         "in the first person.", press=w.pct(v.get("press_service")),
+                         personal=w.pct(v.get("personal"))))
     return w.join(parts)
 
 
@@ -292,10 +333,10 @@ def _answers_para(w: Writer, o: dict[str, Any], data: dict[str, Any]) -> Any:
                                                time=safe(w.duration_hours(o["median_reply_hours"])))])
     unanswered = o.get("unanswered")
     if isinstance(unanswered, dict) and unanswered.get("requests_questions") is not None:
-        parts.append(w.n_("{n} request or question is still unanswered.", "{n} requests and questions are still "
-                          "unanswered.", unanswered["requests_questions"]))
+        parts.append(w.n_("Still unanswered: {n} request or question.", "Still unanswered: {n} requests and "
+                          "questions.", unanswered["requests_questions"]))
     elif o["official_replies"] and n - replied > 0:
-        parts.append(w.n_("{n} comment stays unanswered.", "{n} comments stay unanswered.", n - replied))
+        parts.append(w.n_("Without an answer: {n} comment.", "Without an answer: {n} comments.", n - replied))
     acted = o.get("acted_on") or []
     posts_acted = [a for a in acted if a["kind"] == "post"]
     promises = [a for a in acted if a["kind"] == "reply_promise"]

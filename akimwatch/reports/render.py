@@ -166,8 +166,9 @@ def render_report(engine: Engine, period: Period | None = None, official_ids: li
     """
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if lang not in i18n.LANGUAGES:
-        raise ReportError(f"unknown language {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
+    problem = i18n.language_error(lang)
+    if problem:
+        raise ReportError(problem)
     path = Path(out) if out else Path(f"report{SUFFIX[fmt]}")
     if path.is_dir() or not path.suffix:  # a folder: one file per language inside
         path = path / f"report-{lang}{SUFFIX[fmt]}"

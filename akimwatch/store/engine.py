@@ -75,7 +75,7 @@ def create_store_engine(url: str, **kwargs) -> Engine:
 
 # The newest migration. Checked against Alembic's own view by tests/store/test_schema.py, so that an up-to-date
 # store opens without importing Alembic at all (every command starts faster).
-HEAD_REVISION = "0006_runs_pid_approx"
+HEAD_REVISION = "0007_account_coverage"
 
 
 def current_revision(engine: Engine) -> str | None:

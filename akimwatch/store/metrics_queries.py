@@ -16,10 +16,12 @@ from akimwatch.models import PLATFORMS, UNCERTAIN, to_utc
 from akimwatch.store.labels import current_labels
 from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
+    account_coverage,
     account_links,
     accounts,
     comments,
     follower_snapshots,
+    import_runs,
     labels,
     officials,
     post_mentions,
@@ -278,3 +280,22 @@ def data_end(conn: Connection) -> datetime | None:
 def data_start(conn: Connection) -> datetime | None:
     a = conn.execute(select(func.min(posts.c.published_utc))).scalar_one_or_none()
     return to_utc(a) if a is not None else None
+
+
+def coverage_rows(conn: Connection, account_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The spans each import or harvest run covered per account, with the run's kind, format and start time."""
+    if not account_ids:
+        return []
+    stmt = (select(account_coverage.c.account_id, account_coverage.c.start_utc, account_coverage.c.end_utc,
+                   account_coverage.c.posts, import_runs.c.kind, import_runs.c.format, import_runs.c.started_utc)
+            .select_from(account_coverage.outerjoin(import_runs,
+                                                    import_runs.c.id == account_coverage.c.import_run_id))
+            .where(account_coverage.c.account_id.in_(list(account_ids)))
+            .order_by(account_coverage.c.account_id, account_coverage.c.start_utc))
+    return [{"account_id": r.account_id, "start_utc": to_utc(r.start_utc), "end_utc": to_utc(r.end_utc),
+             "posts": r.posts, "kind": r.kind, "format": r.format,
+             "taken_utc": to_utc(r.started_utc) if r.started_utc else None} for r in conn.execute(stmt)]
+
+
+def official_ids(conn: Connection) -> list[str]:
+    return [r[0] for r in conn.execute(select(officials.c.id).order_by(officials.c.id))]

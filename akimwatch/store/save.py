@@ -28,6 +28,7 @@ from akimwatch.models import (
     SkippedRecord,
 )
 from akimwatch.store.schema import (
+    account_coverage,
     account_links,
     accounts,
     comments,
@@ -45,6 +46,11 @@ def now_utc() -> datetime:
 
 
 @lru_cache(maxsize=65536)
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def handle_key(handle: str | None) -> str | None:
     """Handles compare case-insensitively and without a leading @ (cached: authors repeat)."""
     if not handle:
@@ -493,6 +499,7 @@ class RecordSaver:
         self._new_posts: dict[str, list[str]] = {}  # platform -> ids of posts first saved by this file
         self._official_keys: Counter[str] = Counter()
         self._growth = GrowthStatistics(conn)
+        self._spans: dict[str, list] = {}  # account -> [first, last, posts] of this run (account_coverage)
 
     # -- intake ---------------------------------------------------------------------------
     def add(self, record: PostRecord | CommentRecord | FollowerRecord | SkippedRecord | OmittedRecord) -> None:
@@ -529,8 +536,26 @@ class RecordSaver:
         self._flush_comments()
         self._flush_followers()
         self._link_orphans()
+        self._save_coverage()
         self.counts.accounts_created = list(self.resolver.created)
         return self.counts
+
+    def _save_coverage(self) -> None:
+        """One ``account_coverage`` row per account this run saw posts of (a re-run of the same run merges)."""
+        if self.run_id is None or not self._spans:
+            return
+        for account_id, (first, last, n) in self._spans.items():
+            key = and_(account_coverage.c.account_id == account_id, account_coverage.c.import_run_id == self.run_id)
+            old = self.conn.execute(select(account_coverage.c.start_utc, account_coverage.c.end_utc,
+                                           account_coverage.c.posts).where(key)).first()
+            if old is None:
+                self.conn.execute(account_coverage.insert().values(
+                    account_id=account_id, import_run_id=self.run_id, start_utc=first, end_utc=last, posts=n))
+            else:
+                self.conn.execute(update(account_coverage).where(key).values(
+                    start_utc=min(_utc(old.start_utc), first), end_utc=max(_utc(old.end_utc), last),
+                    posts=old.posts + n))
+        self._spans.clear()
 
     # -- posts ----------------------------------------------------------------------------
     def _flush_posts(self) -> None:
@@ -553,6 +578,8 @@ class RecordSaver:
         new_rows, changed = [], []
         for rec in recs:
             account_id = self.resolver.owner(rec.account, rec.location)
+            span = self._spans.setdefault(account_id, [rec.published_utc, rec.published_utc, 0])
+            span[0], span[1], span[2] = min(span[0], rec.published_utc), max(span[1], rec.published_utc), span[2] + 1
             values = {
                 "platform": rec.platform, "platform_id": rec.platform_id, "account_id": account_id,
                 "published_utc": rec.published_utc, "published_approx": rec.published_approx, "text": rec.text,

@@ -228,3 +228,16 @@ web_snapshots = Table(
     Column("fingerprint", Text),  # what the store looked like when computed
     Column("data", JSON),
 )
+
+# What each import or harvest run really covered, per account: the span of its posts (and, for a harvest, up to
+# the moment it looked). The stream (full export, preview page, harvest) follows from the run's kind and format.
+# Metrics judge silences, rates and ranks only inside these spans (akimwatch/metrics/coverage.py).
+account_coverage = Table(
+    "account_coverage",
+    metadata,
+    Column("account_id", String(200), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("import_run_id", Integer, primary_key=True),
+    Column("start_utc", UtcDateTime, nullable=False),
+    Column("end_utc", UtcDateTime, nullable=False),
+    Column("posts", Integer, nullable=False),
+)

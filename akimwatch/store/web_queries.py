@@ -354,7 +354,8 @@ def official_charts(conn: Connection, official_id: str, weeks: int = 26) -> dict
     if last is None:
         return {"weeks": [], "citizen_topics": [], "post_topics": [], "comment_types": [], "last_utc": None}
     end = to_utc(last)
-    start = end - timedelta(weeks=weeks)
+    first = conn.execute(select(func.min(posts.c.published_utc)).where(posts.c.account_id.in_(acc_ids))).scalar()
+    start = max(end - timedelta(weeks=weeks), to_utc(first))  # no empty weeks before the first post
     post_rows = conn.execute(select(posts.c.published_utc).where(posts.c.account_id.in_(acc_ids),
                                                                  posts.c.published_utc >= start)).all()
     per_week: dict[str, dict[str, int]] = defaultdict(lambda: {"posts": 0, "citizen": 0, "replies": 0})
@@ -427,7 +428,14 @@ def topic_stats(conn: Connection, *, region: str | None = None, official_id: str
         trend[r.m][r.topic] += n
         regions[r.region or ""][r.topic] += n
     months = sorted(trend)[-24:]
-    return {"totals": totals.most_common(),
+    partial = None
+    last = conn.execute(select(func.max(sub.c.published_utc))).scalar()
+    if months and last is not None:
+        last = to_utc(last)
+        next_month = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if (next_month - last) > timedelta(days=1) and months[-1] == last.strftime("%Y-%m"):
+            partial = months.pop()  # the data end mid-month: a partial month would look like a drop
+    return {"totals": totals.most_common(), "partial_month": partial,
             "trend": [{"month": m, "counts": dict(trend[m])} for m in months],
             "regions": {k: dict(v) for k, v in regions.items()}}
 

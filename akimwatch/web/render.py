@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from akimwatch import i18n
 from akimwatch.privacy import mask_personal_data
-from akimwatch.registry import kz_regions
+from akimwatch.registry import region_label
 from akimwatch.reports.explain import explain_rank
 from akimwatch.reports.writer import Writer
 from akimwatch.vocabulary import code_name
@@ -32,16 +32,23 @@ def env() -> Environment:
 
 
 def region_name(code: str | None, lang: str) -> str:
-    if not code:
-        return "—"
-    row = kz_regions().get(code)
-    if not row:
-        return code
-    return row["name_ru"] if lang == "ru" else row.get("name_kk_latin") or row["name_ru"]
+    return region_label(code, lang)
 
 
 def official_name(row: dict, lang: str) -> str:
     return row.get(f"name_{lang}") or row.get("name_ru") or row.get("id") or "—"
+
+
+def _month(ym: str | None, lang: str) -> str:
+    """«2019-04» → «апр. 2019 г.» / «2019 ж. сәу.» / «Apr 2019» (Babel), never a raw ISO month."""
+    if not ym:
+        return "—"
+    from datetime import date
+
+    from babel.dates import format_skeleton
+
+    year, month = (int(x) for x in str(ym)[:7].split("-"))
+    return format_skeleton("yMMM", date(year, month, 1), locale=lang)
 
 
 def _parse(value: Any) -> datetime | None:
@@ -98,6 +105,7 @@ def render(request: Request, name: str, ctx: dict[str, Any], status_code: int = 
         "fnum": lambda v, d=0: i18n.format_number(v, lang, d),
         "fpct": lambda v, d=0: i18n.format_percent(v, lang, d),
         "fdate": lambda v: i18n.format_date(_parse(v), lang),
+        "fmonth": lambda ym: _month(ym, lang),
         "fdt": lambda v: i18n.format_datetime(_parse(v), lang),
         "region_name": lambda c: region_name(c, lang),
         "official_name": lambda r: official_name(r, lang),

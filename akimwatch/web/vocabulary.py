@@ -30,7 +30,14 @@ POSITIONS = (N_("akim_city"), N_("akim_region"), N_("akim_district"), N_("other"
 ACCOUNT_ROLES = (N_("personal"), N_("press_service"), N_("official_page"))
 MEDIA_KINDS = (N_("photo"), N_("video"), N_("long_video"), N_("album"), N_("text"))
 # akimwatch.metrics.activity.STATUS_ORDER and the ranking's rank_state (official page chip)
-ACTIVITY_STATUSES = (N_("active"), N_("irregular"), N_("dormant"), N_("inactive"), N_("tagged_only"), N_("none"))
+ACTIVITY_STATUSES = (N_("active"), N_("irregular"), N_("thin_coverage"), N_("dormant"), N_("inactive"),
+                     N_("tagged_only"), N_("none"))
 RANK_STATES = (N_("not_enough_data"),)
+# Error details a page can show (error.html translates them; the JSON API keeps them in English)
+ERROR_DETAILS = (N_("no such official"), N_("no such request"), N_("sign in first"), N_("the editor role is needed"),
+                 N_("missing or wrong CSRF token; reload the page and try again"), N_("report formats: html, pdf"),
+                 N_("sign in or send an API key: this instance is private"))
+# Coverage streams (akimwatch.metrics.coverage.stream_of), shown on the official page
+COVERAGE_STREAMS = (N_("export"), N_("preview"), N_("harvest"))
 # Audit-log actions written by akimwatch.inbox.workflow (request page)
 AUDIT_ACTIONS = (N_("created"), N_("status"), N_("department"), N_("notes"), N_("due"))

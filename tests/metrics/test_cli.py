@@ -51,3 +51,39 @@ def test_metrics_errors(tmp_path):
     assert res.exit_code == 2 and "unknown official id(s): nobody" in res.stderr
     res = runner.invoke(app, ["metrics", "--db", db, "--format", "xml"])
     assert res.exit_code == 2
+
+
+def test_command_line_manners(tmp_path):
+    """Issue 15: «kz» → «did you mean kk?» in one wording; a missing file is «no such file»; an unknown official
+    gets the closest ids; flags show no ``<bool>`` in --help."""
+    db = _db(tmp_path)
+    for args in (["rank", "--db", db, "--lang", "kz"], ["metrics", "--db", db, "--lang", "kz"],
+                 ["report", "--db", db, "--lang", "kz", "--out", str(tmp_path / "r.html")]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, args
+        assert "error --lang: unknown language 'kz': did you mean kk? choose ru, kk, en" in res.stderr, args
+    res = runner.invoke(app, ["registry", "check", str(tmp_path / "nofile.yaml")])
+    assert res.exit_code == 2 and res.stderr.strip() == f"error {tmp_path / 'nofile.yaml'}: no such file"
+    res = runner.invoke(app, ["rank", "--db", db, "--official", "akim_ee"])
+    assert res.exit_code == 2 and "; did you mean " in res.stderr and "akim_e" in res.stderr.split("did you mean")[1]
+    res = runner.invoke(app, ["rank", "--db", db, "--official", "zzzzzz"])
+    assert "known ids: akim_a, akim_b, akim_c, akim_d, akim_e" in res.stderr
+    for cmd in (["import", "--help"], ["user", "add", "--help"], ["harvest", "--help"], ["serve", "--help"]):
+        out = runner.invoke(app, cmd).stdout
+        assert "<bool>" not in out and "Show this message" in out, cmd
+    assert "[metrics]" in runner.invoke(app, ["rank", "--help"]).stdout  # brackets are not eaten as markup
+
+
+def test_first_user_is_admin(tmp_path):
+    from akimwatch.store import open_store
+    from akimwatch.web.auth.users import list_users
+
+    db = str(tmp_path / "u.db")
+    res = runner.invoke(app, ["user", "add", "first", "--role", "editor", "--password-stdin", "--db", db],
+                        input="long-password\n")
+    assert res.exit_code == 0 and "role admin" in res.stdout
+    res = runner.invoke(app, ["user", "add", "second", "--role", "editor", "--password-stdin", "--db", db],
+                        input="long-password\n")
+    assert res.exit_code == 0 and "role editor" in res.stdout
+    with open_store(db).connect() as conn:
+        assert {u["username"]: u["role"] for u in list_users(conn)} == {"first": "admin", "second": "editor"}

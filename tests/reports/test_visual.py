@@ -114,3 +114,23 @@ def test_pdf_is_paginated_with_contents_and_charts(demo_engine, report_data, lan
         last = subprocess.run([pdftotext, "-f", str(len(pages)), "-l", str(len(pages)), str(pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
         assert f"{len(pages)} / {len(pages)}" in last
+        overlaps = pdf_word_overlaps(pdf)
+        assert not overlaps, f"{lang}: words printed over each other: {overlaps[:8]}"
+
+
+def pdf_word_overlaps(pdf: Path) -> list[str]:
+    """Words whose boxes overlap on a PDF page (``pdftotext -bbox``): a label printed over its value."""
+    import re
+
+    html = subprocess.run([shutil.which("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=120).stdout
+    found = []
+    for n, page in enumerate(html.split("<page ")[1:], start=1):
+        words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+        for i, (x0, y0, x1, y1, t) in enumerate(words):
+            for u0, v0, u1, v1, s in words[i + 1:]:
+                w, h = min(x1, u1) - max(x0, u0), min(y1, v1) - max(y0, v0)
+                if w > 1 and h > 0.35 * min(y1 - y0, v1 - v0):
+                    found.append(f"page {n}: {t!r} over {s!r}")
+    return found
