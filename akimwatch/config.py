@@ -86,6 +86,11 @@ DEFAULTS: dict[str, Any] = {
         # Posts per week at which the activity component reaches 100 (fewer scale linearly).
         "activity_full_posts_per_week": 5,
     },
+    "civic": {
+        # Deleted criticism: a contrast (criticism vs praise removed) is stated only when both groups have at least
+        # this many citizen comments and their 95 % Wilson intervals do not overlap (docs/methodology.md).
+        "removal_min_comments": 30,
+    },
     # Officials with no account of their own can still be found as a tag: official id → ["platform:handle", ...].
     "tag_handles": {},
 }
