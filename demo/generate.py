@@ -453,6 +453,8 @@ def build(out: Path = OUT) -> dict[str, dict[str, int]]:
     for story in STORY:
         ids = Ids(story.__name__)
         for (official, platform), posts in story(ids).items():
+            if (official, platform) in CAMPAIGNS:
+                add_campaign(official, platform, posts)
             if platform == "facebook_tagged":
                 acc = account(official, "facebook")
                 render_facebook(acc, posts, out, ids, f"facebook_{acc['handle']}_tagged")
@@ -475,6 +477,41 @@ def build(out: Path = OUT) -> dict[str, dict[str, int]]:
     (out / "watchlist.yaml").write_text(watchlist_yaml(), encoding="utf-8")
     write_removals(out, rendered)
     return summary
+
+
+# -- a coordinated praise campaign (issue 17), invented like everything else ----------------------------------
+# A dozen accounts that comment only here, only praise, within minutes of a post, with the same few phrases lightly
+# edited, and emoji-only applause beside them. On other posts these accounts stay silent.
+CAMPAIGNS = {("bakauov", "instagram"): {"posts": 9, "accounts": 12}}
+CAMPAIGN_TEXTS = [
+    "Спасибо акиму за заботу о жителях области! Так держать",
+    "Наконец-то есть руководитель, который реально работает для людей. Спасибо за ваш труд",
+    "Облыс көркейіп келеді, әкімге үлкен рахмет! Жұмыстарыңызға табыс",
+    "Вот это настоящая работа для народа, горжусь нашим акимом",
+]
+CAMPAIGN_EDITS = ("", "!", "!!", " 👏", " 👍👍", " 🙏", "!!! 🔥", ".")
+CAMPAIGN_EMOJI = ("👏👏👏", "🔥🔥", "❤️❤️❤️", "👍👍👍", "🙏🙏")
+
+
+def add_campaign(official: str, platform: str, posts: list[Post]) -> None:
+    """Insert the campaign's comments into some of the account's posts (its own random stream and ids)."""
+    plan = CAMPAIGNS[(official, platform)]
+    rng = rng_for(f"campaign:{official}:{platform}")
+    crew = people(f"campaign_{official}", plan["accounts"], Ids(f"campaign:{official}"))
+    targets = sorted(rng.sample(range(len(posts)), min(plan["posts"], len(posts))))
+    for i in targets:
+        p = posts[i]
+        start = p.ts + timedelta(minutes=rng.randrange(2, 9))
+        for who in rng.sample(crew, rng.randrange(6, len(crew) + 1)):
+            ts = start + timedelta(minutes=rng.randrange(0, 12), seconds=rng.randrange(60))
+            if ts >= COLLECTED:
+                continue
+            if rng.random() < 0.2:
+                text = rng.choice(CAMPAIGN_EMOJI)
+            else:
+                text = rng.choice(CAMPAIGN_TEXTS) + rng.choice(CAMPAIGN_EDITS)
+            p.comments.append(Comment(text, ts, who, likes=rng.randrange(0, 3), topic="campaign"))
+        p.comments.sort(key=lambda c: c.ts)
 
 
 # -- removals: a later visit that no longer found some comments (deleted criticism, issue 17) -----------------

@@ -253,7 +253,7 @@ def _importers_missing() -> str | None:
     return None
 
 
-EXPECTED = {"officials": 12, "accounts": 21, "accounts_unassigned": 4, "posts": 856, "comments": 3239,
+EXPECTED = {"officials": 12, "accounts": 21, "accounts_unassigned": 4, "posts": 856, "comments": 3324,
             "official_replies": 176, "follower_snapshots": 0}
 
 

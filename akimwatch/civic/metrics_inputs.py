@@ -17,3 +17,13 @@ def load_removals(conn: Connection, acc_ids: Sequence[str], period: q.Period,
     return {"removal_counts": by_account(q.removal_counts(conn, acc_ids, period, versions)),
             "removed_rows": by_account(q.removed_comments(conn, acc_ids, period, versions)),
             "rechecked": q.rechecked_accounts(conn, acc_ids)}
+
+
+def load_coordination(conn: Connection, acc_ids: Sequence[str], period: q.Period,
+                      by_account: Callable[[list], dict[str, list]]) -> dict[str, Any]:
+    """``praise_rows`` per account, and the single-minded authors (≥ 2 comments, all praise, one official)."""
+    from akimwatch.civic.coordination import single_minded_by_official
+
+    versions = q.civic_label_versions(conn)
+    return {"praise_rows": by_account(q.praise_comments(conn, acc_ids, period, versions)),
+            "single_minded": single_minded_by_official(q.author_footprints(conn, versions))}

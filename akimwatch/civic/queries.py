@@ -119,3 +119,52 @@ def save_removal_marks(conn: Connection, marks: Sequence[tuple[str, str, datetim
     return n
 
 
+
+
+def _author():
+    return func.coalesce(comments.c.author_platform_id, comments.c.author_handle)
+
+
+def _praise_condition(versions: dict[str, str], ctype: Any, sentiment: Any) -> Any:
+    from sqlalchemy import or_
+
+    return or_(ctype == "gratitude", sentiment == "positive")
+
+
+def praise_comments(conn: Connection, account_ids: Sequence[str], period: Period,
+                    versions: dict[str, str]) -> list[dict[str, Any]]:
+    """Citizen comments labelled gratitude or positive, with an author: the candidates of coordinated praise."""
+    if not account_ids or not versions:
+        return []
+    frm = _comments_posts(len(account_ids) > MANY_ACCOUNTS)
+    cols: list[Any] = [comments.c.id, posts.c.account_id.label("account_id"), comments.c.post_id,
+                       _author().label("author"), comments.c.published_utc, comments.c.text]
+    frm = _join_labels(frm, cols, "comment", comments.c.id, LABELS, versions)
+    ctype, sentiment = cols[-2], cols[-1]
+    cond = _praise_condition(versions, ctype.element if hasattr(ctype, "element") else ctype,
+                             sentiment.element if hasattr(sentiment, "element") else sentiment)
+    stmt = (select(*cols).select_from(frm)
+            .where(posts.c.account_id.in_(list(account_ids)), _within(comments.c.published_utc, period),
+                   comments.c.is_official_reply.is_(False), _author().is_not(None), cond))
+    out = []
+    for r in conn.execute(stmt).mappings():
+        row = dict(r)
+        row["published_utc"] = to_utc(row["published_utc"])
+        out.append(row)
+    return out
+
+
+def author_footprints(conn: Connection, versions: dict[str, str]) -> list[dict[str, Any]]:
+    """Per author with ≥ 2 citizen comments in the whole store: comments, praise among them, distinct officials."""
+    frm = comments.join(posts, posts.c.id == comments.c.post_id).join(accounts, accounts.c.id == posts.c.account_id)
+    cols: list[Any] = []
+    frm = _join_labels(frm, cols, "comment", comments.c.id, LABELS, versions)
+    ctype, sentiment = (c.element if hasattr(c, "element") else c for c in cols)
+    praise = func.sum(case((_praise_condition(versions, ctype, sentiment), 1), else_=0))
+    stmt = (select(_author().label("author"), func.count().label("comments"), praise.label("praise"),
+                   func.count(func.distinct(accounts.c.official_id)).label("officials"),
+                   func.min(accounts.c.official_id).label("official_id"))
+            .select_from(frm)
+            .where(comments.c.is_official_reply.is_(False), _author().is_not(None))
+            .group_by(_author()).having(func.count() >= 2))
+    return [dict(r) for r in conn.execute(stmt).mappings()]

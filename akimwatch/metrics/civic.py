@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from akimwatch.civic.coordination import compute_coordination, find_coordinated
 from akimwatch.civic.deletion import compute_removals
 from akimwatch.metrics.registry import Scope, metric
 
@@ -24,3 +25,16 @@ def account_removals(s: Scope) -> dict[str, Any]:
 @metric("removals", "official", needs=("removals",))
 def official_removals(s: Scope) -> dict[str, Any]:
     return _removals(s)
+
+
+@metric("coordination", "official", needs=("removals", "coordination"))
+def official_coordination(s: Scope) -> dict[str, Any]:
+    """Suspected coordinated praise, per official (authors are judged across all of the official's accounts)."""
+    minded = s.single_minded.get(s.row["official_id"], set())
+    clusters = find_coordinated(s.praise_rows, minded, s.cfg["civic"])
+    totals: dict[str | None, int] = {}
+    for r in s.removal_counts:
+        totals[r["sentiment"]] = totals.get(r["sentiment"], 0) + int(r["n"])
+    sentiment_of = {r["id"]: r["sentiment"] for r in s.praise_rows}
+    labelled = any(r["comment_type"] is not None or r["sentiment"] is not None for r in s.removal_counts)
+    return {"coordination": compute_coordination(clusters, sentiment_of, totals, len(s.praise_rows), labelled)}

@@ -51,10 +51,31 @@ def removal_paragraphs(w: Writer, o: dict[str, Any]) -> list[Any]:
     return out
 
 
+def coordination_paragraphs(w: Writer, o: dict[str, Any]) -> list[Any]:
+    """Sentences about suspected coordinated praise, only when a cluster met all three signals; never «bots» or
+    «paid»: the owners of the accounts are not known."""
+    c = o.get("coordination") or {}
+    if c.get("state") != "suspected" or not c.get("suspected"):
+        return []
+    out = [w._("{k} of {n} citizens' comments ({share}) look coordinated: near-identical praise from {a} accounts "
+               "that comment only to praise this official, posted within minutes of each other under the same post "
+               "({clusters} groups).", k=w.num(c["suspected"]), n=w.num(c["citizen_comments"]),
+               share=w.pct(c["suspected_share"], 1), a=w.num(c["suspected_authors"]), clusters=w.num(c["clusters"]))]
+    if c.get("positive_share") is not None and c.get("positive_share_without") is not None:
+        out.append(w._("Without them, positive comments are {without} of the total instead of {with_}.",
+                       without=w.pct(c["positive_share_without"], 1), with_=w.pct(c["positive_share"], 1)))
+    out.append(w._("This is a suspicion, not a proof: the pattern fits an organised campaign, but who runs these "
+                   "accounts is not known."))
+    return out
+
+
 def civic_sections(w: Writer, o: dict[str, Any]) -> list[dict[str, Any]]:
     """The civic sections of one official's part of the report (title + paragraphs), only those that hold."""
     sections = []
     removals = removal_paragraphs(w, o)
     if removals:
         sections.append({"id": "removals", "title": w.raw("Removed comments"), "paragraphs": removals})
+    coordinated = coordination_paragraphs(w, o)
+    if coordinated:
+        sections.append({"id": "coordination", "title": w.raw("Coordinated praise"), "paragraphs": coordinated})
     return sections

@@ -74,6 +74,15 @@ def removals(request: Request):
             "metrics_available": rank["metrics_available"]}
 
 
+@api.get("/coordination", summary="Suspected coordinated praise per official: share, clusters, sentiment with/without")
+def coordination(request: Request):
+    require_read(request)
+    rank = data.ranking(request.app.state.cache, request.app.state.config.metrics_period)
+    return {"items": [{"official_id": r["id"], "name": r["name_ru"], "coordination": r.get("coordination")}
+                      for r in rank["rows"]],
+            "metrics_available": rank["metrics_available"]}
+
+
 @api.get("/officials/{official_id}/removed", summary="The removed comments of an official (editors; masked)")
 def removed_list(request: Request, official_id: OfficialId):
     p = principal(request)

@@ -144,3 +144,15 @@ def test_the_invented_removing_page_is_found_and_no_other(demo_metrics):
     assert r["removed_with_parent"] > 0  # replies vanish with their thread and are not counted twice
     assert all(d[oid]["removals"]["state"] in ("no_difference", "too_few", "not_checked") for oid in d
                if oid not in REMOVING)
+
+
+def test_the_invented_campaign_is_found_and_nothing_else(demo_metrics):
+    """demo/generate.py CAMPAIGNS: a dozen accounts praise one page in bursts with four edited phrases."""
+    from demo.generate import CAMPAIGNS
+
+    _, d = demo_metrics
+    targets = {official for official, _ in CAMPAIGNS}
+    assert {oid for oid, o in d.items() if o["coordination"]["state"] == "suspected"} == targets
+    for oid in targets:
+        c = d[oid]["coordination"]
+        assert c["suspected"] >= 60 and c["positive_share_without"] < c["positive_share"]

@@ -55,3 +55,13 @@ def test_the_official_page_shows_rates_or_says_nothing_was_rechecked(seeded):
         assert "No later visit has re-checked" not in page
         assert "Too few comments in one of the groups" in page  # 2 complaints, 1 thanks: no comparison
         assert "Criticism disappeared more often" not in page
+
+
+def test_coordination_is_in_the_api_and_on_the_page(seeded):
+    engine, _ = seeded
+    with make_client(engine) as c:
+        items = c.get("/api/v1/coordination").json()["items"]
+        row = next(r for r in items if r["official_id"] == "almaty-akim")
+        assert row["coordination"]["state"] in ("none_found", "no_praise") and row["coordination"]["suspected"] == 0
+        page = c.get("/officials/almaty-akim?lang=en").text
+        assert "looks coordinated" not in page and "look coordinated" not in page
