@@ -8,8 +8,8 @@ across the whole store (``queries.author_footprints``). A cluster is *suspected*
    Jaccard ≥ ``civic.coordination_jaccard``, from at least ``civic.coordination_min_authors`` distinct authors;
    short texts («Спасибо!», «Рахмет») are too common to be evidence and never form a cluster;
 2. a burst — at least ``min_authors`` of its comments on one post within ``civic.burst_minutes``;
-3. single-minded authors — at least half of its authors have ≥ 2 comments in the store, all praise, all under this
-   official.
+3. single-minded authors — ≥ 2 comments in the store, all praise, all under one official (the candidates are
+   read with this rule already applied, queries.praise_comments; ``find_coordinated`` checks it again).
 
 Emoji-only comments (👏👏👏) are evidence only beside a suspected cluster: those by single-minded authors on the same
 post within the burst window join it as «template» members. A false accusation is worse than a miss: each rule

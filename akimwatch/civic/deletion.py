@@ -58,7 +58,7 @@ def compute_removals(counts: Iterable[dict[str, Any]], removed_rows: Iterable[di
     """The ``removals`` block of one account or official (docs/methodology.md «JSON contract»).
 
     ``counts``: rows ``{comment_type, sentiment, removed (0/1), n}``; ``removed_rows``: one per removed comment
-    ``{comment_type, sentiment, hours, with_parent, author_stayed}``. A reply removed together with its parent is
+    ``{comment_type, sentiment, hours, with_parent}``. A reply removed together with its parent is
     not a choice of its own (platforms drop a thread with its head): it leaves both the count and the removals.
     ``checked``: whether a later visit re-listed the account's posts (without one nothing can be seen to vanish)."""
     cells: dict[tuple, list[int]] = {}
@@ -67,7 +67,7 @@ def compute_removals(counts: Iterable[dict[str, Any]], removed_rows: Iterable[di
         cell[0] += int(r["n"]) if r["removed"] else 0
         cell[1] += int(r["n"])
     hours: dict[str, list[float]] = {"all": [], "criticism": [], "praise": []}
-    with_parent = author_stayed = 0
+    with_parent = 0
     for d in removed_rows:
         if d["with_parent"]:
             with_parent += 1
@@ -76,7 +76,6 @@ def compute_removals(counts: Iterable[dict[str, Any]], removed_rows: Iterable[di
                 cell[0] -= 1
                 cell[1] -= 1
             continue
-        author_stayed += bool(d["author_stayed"])
         hours["all"].append(float(d["hours"]))
         g = group_of(d["comment_type"], d["sentiment"])
         if g in hours:
@@ -118,6 +117,6 @@ def compute_removals(counts: Iterable[dict[str, Any]], removed_rows: Iterable[di
         "median_hours_to_removal": _median(hours["all"]),
         "criticism_median_hours": _median(hours["criticism"]),
         "praise_median_hours": _median(hours["praise"]),
-        "removed_with_parent": with_parent, "removed_author_stayed": author_stayed,
+        "removed_with_parent": with_parent,
         "min_comments": min_comments,
     }

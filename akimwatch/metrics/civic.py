@@ -30,7 +30,7 @@ def official_removals(s: Scope) -> dict[str, Any]:
 @metric("coordination", "official", needs=("removals", "coordination"))
 def official_coordination(s: Scope) -> dict[str, Any]:
     """Suspected coordinated praise, per official (authors are judged across all of the official's accounts)."""
-    minded = s.single_minded.get(s.row["official_id"], set())
+    minded = s.single_minded.get("*", set())  # every candidate's author is single-minded (queries.praise_comments)
     clusters = find_coordinated(s.praise_rows, minded, s.cfg["civic"])
     totals: dict[str | None, int] = {}
     for r in s.removal_counts:
