@@ -41,6 +41,7 @@ METHOD_MAP = [
     ("**/reports/**.py", "python"),
     ("**/metrics/**.py", "python"),
     ("**/web/**.py", "python"),
+    ("vocabulary.py", "python"),  # names of stored codes (topics…), shared by the reports and the web pages
     ("**/reports/templates/**.j2", "jinja2.ext:babel_extract"),
     ("**/web/templates/**.html", "jinja2.ext:babel_extract"),
 ]
