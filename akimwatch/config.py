@@ -89,6 +89,18 @@ DEFAULTS: dict[str, Any] = {
         # Posts per week at which the activity component reaches 100 (fewer scale linearly).
         "activity_full_posts_per_week": 5,
     },
+    "civic": {
+        # Deleted criticism: a contrast (criticism vs praise removed) is stated only when both groups have at least
+        # this many citizen comments and their 95 % Wilson intervals do not overlap (docs/methodology.md).
+        "removal_min_comments": 30,
+        # Coordinated praise: near-identical = estimated Jaccard of character 4-grams ≥ this …
+        "coordination_jaccard": 0.6,
+        # … from at least this many distinct authors, of whom ≥ 3 wrote on one post within `burst_minutes`;
+        "coordination_min_authors": 3,
+        "burst_minutes": 15,
+        # texts shorter than this (letters and spaces) are too common to be evidence («Спасибо!», «Рахмет»).
+        "coordination_min_chars": 25,
+    },
     # Officials with no account of their own can still be found as a tag: official id → ["platform:handle", ...].
     "tag_handles": {},
 }

@@ -20,6 +20,7 @@ from akimwatch.models import to_utc
 
 DEMO_MARK = "демо-данные (синтетические)"
 WATCHLIST = "watchlist.yaml"
+REMOVALS = "removals.csv"  # a later visit's findings: comments no longer listed, and since when (synthetic)
 # Each demo file's name says which importer must read it; detection has to agree.
 FORMAT_BY_PREFIX = {"instagram_": "instagram_graph", "facebook_": "facebook_graph", "x_": "x_api_v2"}
 
@@ -89,6 +90,7 @@ def run_demo(dir: Path, *, on_file: Callable[[Path, FileResult], None] | None = 
             results.append(res)
             if on_file:
                 on_file(path, res)
+        apply_removals(engine, data_dir / REMOVALS)
         from akimwatch.reports import render_report
 
         report_path = render_report(engine, lang="ru", fmt="html", out=dir / "report.html").resolve()
@@ -96,6 +98,30 @@ def run_demo(dir: Path, *, on_file: Callable[[Path, FileResult], None] | None = 
                           files=results, report_path=report_path)
     finally:
         engine.dispose()
+
+
+def apply_removals(engine: Any, path: Path) -> int:
+    """Mark the comments a later (synthetic) visit no longer found as removed, at the time it says."""
+    import csv
+
+    from akimwatch.civic.queries import save_removal_marks
+
+    if not path.exists():
+        return 0
+    marks = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            try:
+                marks.append((row["platform"], row["comment_id"],
+                              to_utc(datetime.fromisoformat(row["missing_since_utc"].replace("Z", "+00:00")))))
+            except (KeyError, ValueError, TypeError) as exc:
+                raise DemoError(f"{path.name}: line {line}: bad removal record ({exc})") from None
+    with engine.begin() as conn:
+        n = save_removal_marks(conn, marks)
+    if n != len(marks):
+        raise DemoError(f"{path.name}: {len(marks) - n} of {len(marks)} removed comments are not in the demo store; "
+                        "regenerate with `python -m demo.generate`")
+    return n
 
 
 def local_date(value: datetime | None, tz: str = "Asia/Almaty") -> str:

@@ -110,6 +110,7 @@ class Comment:
     likes: int = 0
     replies: list[Comment] = field(default_factory=list)
     topic: str = ""
+    platform_id: str = ""  # set by the writer that renders it (the removals file names comments by it)
 
 
 @dataclass
@@ -258,6 +259,7 @@ def render_instagram(acc: dict, posts: list[Post], out: Path, ids: Ids) -> list[
         user = (acc["handle"], acc["platform_id"]) if c.author is None else (c.author.username, c.author.ig_id)
         item = {"id": ids.digits("17", 17), "text": c.text, "timestamp": ig_ts(c.ts), "username": user[0],
                 "from": {"id": user[1], "username": user[0]}, "like_count": c.likes}
+        c.platform_id = item["id"]
         if top:
             item["replies"] = {"data": [comment(r, False) for r in c.replies]}
         return item
@@ -332,6 +334,7 @@ def render_facebook(acc: dict, posts: list[Post], out: Path, ids: Ids, stem: str
         text = c.text.split(" ", 1)[1] if c.text.startswith("@") else c.text  # Facebook threads need no @
         item = {"id": f"{post_num}_{ids.digits('1', 16)}", "message": text, "created_time": ig_ts(c.ts),
                 "from": author, "like_count": c.likes}
+        c.platform_id = item["id"]
         if top:
             item["comment_count"] = len(c.replies)
             item["comments"] = {"data": [comment(r, post_num, False) for r in c.replies]}
@@ -446,17 +449,22 @@ def build(out: Path = OUT) -> dict[str, dict[str, int]]:
         if old.suffix in (".json", ".jsonl"):
             old.unlink()
     summary: dict[str, dict[str, int]] = {}
+    rendered: list[tuple[str, str, list[Post]]] = []
     for story in STORY:
         ids = Ids(story.__name__)
         for (official, platform), posts in story(ids).items():
+            if (official, platform) in CAMPAIGNS:
+                add_campaign(official, platform, posts)
             if platform == "facebook_tagged":
                 acc = account(official, "facebook")
                 render_facebook(acc, posts, out, ids, f"facebook_{acc['handle']}_tagged")
             elif platform == "facebook":
                 acc = account(official, platform)
                 render_facebook(acc, posts, out, ids, f"facebook_{acc['handle']}_feed")
+                rendered.append((official, platform, posts))
             elif platform == "instagram":
                 render_instagram(account(official, platform), posts, out, ids)
+                rendered.append((official, platform, posts))
             else:
                 render_x(account(official, platform), posts, out)
             counts = summary.setdefault(official, {"posts": 0, "tagged_posts": 0, "comments": 0,
@@ -467,7 +475,78 @@ def build(out: Path = OUT) -> dict[str, dict[str, int]]:
                     for item in (c, *c.replies):
                         counts["official_replies" if item.author is None else "comments"] += 1
     (out / "watchlist.yaml").write_text(watchlist_yaml(), encoding="utf-8")
+    write_removals(out, rendered)
     return summary
+
+
+# -- a coordinated praise campaign (issue 17), invented like everything else ----------------------------------
+# A dozen accounts that comment only here, only praise, within minutes of a post, with the same few phrases lightly
+# edited, and emoji-only applause beside them. On other posts these accounts stay silent.
+CAMPAIGNS = {("bakauov", "instagram"): {"posts": 9, "accounts": 12}}
+CAMPAIGN_TEXTS = [
+    "Спасибо акиму за заботу о жителях области! Так держать",
+    "Наконец-то есть руководитель, который реально работает для людей. Спасибо за ваш труд",
+    "Облыс көркейіп келеді, әкімге үлкен рахмет! Жұмыстарыңызға табыс",
+    "Вот это настоящая работа для народа, горжусь нашим акимом",
+]
+CAMPAIGN_EDITS = ("", "!", "!!", " 👏", " 👍👍", " 🙏", "!!! 🔥", ".")
+CAMPAIGN_EMOJI = ("👏👏👏", "🔥🔥", "❤️❤️❤️", "👍👍👍", "🙏🙏")
+
+
+def add_campaign(official: str, platform: str, posts: list[Post]) -> None:
+    """Insert the campaign's comments into some of the account's posts (its own random stream and ids)."""
+    plan = CAMPAIGNS[(official, platform)]
+    rng = rng_for(f"campaign:{official}:{platform}")
+    crew = people(f"campaign_{official}", plan["accounts"], Ids(f"campaign:{official}"))
+    targets = sorted(rng.sample(range(len(posts)), min(plan["posts"], len(posts))))
+    for i in targets:
+        p = posts[i]
+        start = p.ts + timedelta(minutes=rng.randrange(2, 9))
+        for who in rng.sample(crew, rng.randrange(6, len(crew) + 1)):
+            ts = start + timedelta(minutes=rng.randrange(0, 12), seconds=rng.randrange(60))
+            if ts >= COLLECTED:
+                continue
+            if rng.random() < 0.2:
+                text = rng.choice(CAMPAIGN_EMOJI)
+            else:
+                text = rng.choice(CAMPAIGN_TEXTS) + rng.choice(CAMPAIGN_EDITS)
+            p.comments.append(Comment(text, ts, who, likes=rng.randrange(0, 3), topic="campaign"))
+        p.comments.sort(key=lambda c: c.ts)
+
+
+# -- removals: a later visit that no longer found some comments (deleted criticism, issue 17) -----------------
+# Invented like everything else here. On one page (REMOVING) complaints vanish far more often than praise and within
+# hours; everywhere else a few comments of every kind vanish later, as when authors remove their own. A removed
+# comment's replies vanish with it (the platform drops the thread).
+PRAISE = {"thanks", "zko_praise"}
+REMOVING = {"kulginov": {"complaint": 0.30, "praise": 0.03}}
+BACKGROUND = 0.02
+
+
+def write_removals(out: Path, rendered: list[tuple[str, str, list[Post]]]) -> int:
+    """``removals.csv``: platform, comment id and the (invented) time a later visit no longer listed it."""
+    rows = []
+    for official, platform, posts in rendered:
+        rng = rng_for(f"removals:{official}:{platform}")
+        profile = REMOVING.get(official)
+        for p in posts:
+            for c in p.comments:
+                if c.author is None:
+                    continue
+                kind = "complaint" if c.topic in COMPLAINTS else "praise" if c.topic in PRAISE else "other"
+                chance = profile.get(kind, BACKGROUND) if profile else BACKGROUND
+                if rng.random() >= chance:
+                    continue
+                hours = rng.expovariate(1 / 5) if profile and kind == "complaint" else rng.uniform(2, 240)
+                when = c.ts + timedelta(hours=1 + hours)
+                if when >= COLLECTED:
+                    continue
+                rows.append((platform, c.platform_id, when))
+                rows += [(platform, r.platform_id, when) for r in c.replies]
+    lines = ["platform,comment_id,missing_since_utc"]
+    lines += [f"{pl},{cid},{when.strftime('%Y-%m-%dT%H:%M:%SZ')}" for pl, cid, when in sorted(rows, key=lambda r: r[1])]
+    (out / "removals.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -164,3 +164,4 @@ def official_examples(s: Scope) -> dict[str, Any]:
     pending = {t["topic"]: example_ids(s.topic_days, t["topic"], agenda["examples_pool"])
                for t in (s.row.get("top_topics") or [])[:3]} if agenda["examples"] else {}
     return {"examples": {}, "_example_ids": pending}
+import akimwatch.metrics.civic  # noqa: E402,F401 - registers the civic signals (issue 17) after the built-ins

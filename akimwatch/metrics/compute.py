@@ -90,9 +90,12 @@ def compute_metrics(engine: Engine, period: Period | None = None, official_ids: 
         def scope(tz: str, acc_ids: list[str], **extra: Any) -> Scope:
             s = Scope(cfg=cfg, label_versions=versions, start=start, end=end, as_of=as_of,
                       inbox_cutoff=inbox_cutoff, tz=tz, voice_source=inputs["voice_source"], **extra)
-            for name in ("posts", "comment_aggregates", "official_replies", "topic_days", "followers", "coverage"):
+            for name in ("posts", "comment_aggregates", "official_replies", "topic_days", "followers", "coverage",
+                         "removal_counts", "removed_rows", "praise_rows"):
                 setattr(s, name, [r for acc in acc_ids for r in inputs.get(name, {}).get(acc, [])])
             s.posts_ever = sum(inputs.get("posts_ever", {}).get(acc, 0) for acc in acc_ids)
+            s.single_minded = inputs.get("single_minded", {})
+            s.rechecked = any(acc in inputs.get("rechecked", ()) for acc in acc_ids)
             s.posts_before = sum(inputs.get("posts_before", {}).get(acc, 0) for acc in acc_ids)
             return s
 
@@ -180,6 +183,14 @@ def _load_inputs(engine: Engine, conn: Connection, needs: set[str], acc_ids: lis
         out["coverage"] = by_account(q.coverage_rows(conn, acc_ids))
     if "followers" in needs:
         out["followers"] = by_account(q.follower_rows(conn, acc_ids, prd))
+    if "removals" in needs:
+        from akimwatch.civic.metrics_inputs import load_removals
+
+        out.update(load_removals(conn, acc_ids, prd, by_account))
+    if "coordination" in needs:
+        from akimwatch.civic.metrics_inputs import load_coordination
+
+        out.update(load_coordination(conn, acc_ids, prd, by_account))
     return out
 
 

@@ -17,7 +17,7 @@ Level = Literal["account", "official"]
 
 # What a metric may ask for. Store inputs are loaded only when some registered metric needs them.
 STORE_INPUTS = ("posts", "posts_ever", "comment_aggregates", "official_replies", "topic_days", "followers",
-                "mentions", "coverage")
+                "mentions", "coverage", "removals", "coordination")
 # Computed earlier in the same scope: the account rows an official's metrics read, and the official's activity.
 DERIVED_INPUTS = ("accounts", "activity", "status")
 
@@ -42,6 +42,11 @@ class Scope:
     followers: list[dict[str, Any]] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)  # stored spans (store ``coverage_rows``)
     tagged: int = 0
+    removal_counts: list[dict[str, Any]] = field(default_factory=list)  # input «removals» (akimwatch/civic)
+    removed_rows: list[dict[str, Any]] = field(default_factory=list)
+    rechecked: bool = False
+    praise_rows: list[dict[str, Any]] = field(default_factory=list)  # input «coordination» (akimwatch/civic)
+    single_minded: dict[str, set[str]] = field(default_factory=dict)  # official id → authors
     voice_source: str = "labels"
     accounts: list[dict[str, Any]] = field(default_factory=list)  # official level: the finished account rows
     row: dict[str, Any] = field(default_factory=dict)  # the fields computed so far for this account / official

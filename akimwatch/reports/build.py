@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from akimwatch.reports import charts
+from akimwatch.reports.civic import civic_sections
 from akimwatch.reports.explain import COMPONENT_MSG, STATUS_MSG, account_label
 from akimwatch.reports.methodology import methodology_model
 from akimwatch.reports.prose import (
@@ -42,7 +43,7 @@ def build_document(data: dict[str, Any], lang: str, mode: str) -> dict[str, Any]
             "score": w.num(o["score"]) if o.get("score") is not None else "—", "rank": o.get("rank"),
             "status": w.raw(STATUS_MSG.get(o["status"], o["status"])),
             "why": why(w, o, cfg), "paragraphs": official_text(w, o, data),
-            "facts": _facts(w, o),
+            "facts": _facts(w, o), "civic": civic_sections(w, o),
             "charts": {"weekly": weekly, "topics": topics},
             "topics_note": (None if topics else w.raw("No topic labels yet: run the analysis to compare the "
                                                       "citizens' topics with the akim's.")),

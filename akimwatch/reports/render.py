@@ -108,6 +108,8 @@ def render_markdown(data: dict[str, Any], lang: str, out: Path) -> None:
             lines += [chart(o["charts"]["weekly"], f"weekly-{o['id']}", w.raw("Posts per week") + " — " + o["name"]), ""]
         if o["charts"]["topics"]:
             lines += [chart(o["charts"]["topics"], f"topics-{o['id']}", w.raw("Topics: citizens vs akim")), ""]
+        for s in o["civic"]:
+            lines += [f"### {s['title']}", "", *[line for p in s["paragraphs"] for line in (str(p), "")]]
     m = doc["methodology"]
     lines += [f"## {w.raw('Methodology')}", "", f"### {w.raw('Weights of the composite score')}", "", "| | |", "|---|---:|"]
     lines += [f"| {a} | {b} |" for a, b in m["weights"]]
@@ -133,6 +135,8 @@ def render_json(data: dict[str, Any], lang: str) -> str:
     for o in doc["officials"]:
         officials.append({"official_id": o["id"], "name": o["name"], "title": o["title"], "why": str(o["why"]),
                           "paragraphs": [str(p) for p in o["paragraphs"]],
+                          "civic": [{"id": s["id"], "title": s["title"], "paragraphs": [str(p) for p in s["paragraphs"]]}
+                                    for s in o["civic"]],
                           "posts_per_week_series": {a["account_id"]: data["weekly"].get(a["account_id"], [])
                                                     for a in o["metrics"]["accounts"]},
                           "quoted_comments": _quoted(o["metrics"], data)})

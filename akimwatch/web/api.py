@@ -18,6 +18,7 @@ from akimwatch.inbox import workflow as web_inbox
 from akimwatch.privacy import mask_fields
 from akimwatch.store import web_queries
 from akimwatch.web import data
+from akimwatch.web.civic import withhold_removed
 from akimwatch.web.security import Principal, now_utc, principal, require_read, require_write
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -243,7 +244,7 @@ def comments(request: Request, p: Reader, post_id: Annotated[int | None, Query(g
             items = web_queries.list_comments(conn, post_id=post_id, official_id=official_id, account_id=account_id,
                                               comment_type=ctype, topic=ctopic, official_reply=official_reply,
                                               since=s, until=u, q=q, after=after, limit=n)
-        return masked(p, items, *COMMENT_TEXT_FIELDS)
+        return withhold_removed(p, masked(p, items, *COMMENT_TEXT_FIELDS))
 
     return paginated(request, format, fetch, "id", int, cursor, limit, "comments")
 

@@ -95,11 +95,13 @@ def create_app(engine: Engine, config: WebConfig | None = None) -> FastAPI:
 
     app.add_middleware(FrameMiddleware, secure_cookies=config.secure_cookies, max_body=config.max_body_bytes)
 
-    from akimwatch.web import api, open311, pages
+    from akimwatch.web import api, civic, open311, pages
 
     app.include_router(api.router)
     app.include_router(open311.router)
     app.include_router(pages.router)
+    app.include_router(civic.api)
+    app.include_router(civic.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(HTTPException)

@@ -191,7 +191,7 @@ def _metrics_rows(engine: Engine, period: str) -> tuple[list[dict[str, Any]] | N
 
 METRIC_FIELDS = ("score", "rank", "rank_state", "why", "status", "top_topics", "acted_on",
                  "reply_rate", "median_reply_hours", "p90_reply_hours", "unanswered", "components",
-                 "posts_per_week", "followers", "engagement_rate", "data_coverage")
+                 "posts_per_week", "followers", "engagement_rate", "data_coverage", "removals", "coordination")
 # The figures every page and the API show, as the metrics name them: (page/API field, metrics field).
 FIGURES = (("posts", "posts"), ("citizen_comments", "citizen_comments"), ("official_replies", "official_replies"),
            ("answered_comments", "replied_comments"), ("answered_share", "reply_rate"))

@@ -14,6 +14,7 @@ from akimwatch.store import web_queries
 from akimwatch.web import data
 from akimwatch.web.api import check_id, choice, parse_when
 from akimwatch.web.auth import users as web_auth
+from akimwatch.web.civic import withhold_removed
 from akimwatch.web.render import cached_page, render
 from akimwatch.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -93,6 +94,8 @@ def _official_page(request: Request, official_id: str):
         accounts = web_queries.list_accounts(conn, official_id=official_id, limit=100)
         recent = web_queries.list_posts(conn, official_id=official_id, limit=8, newest_published=True)
         threads = web_queries.comment_threads(conn, [p["id"] for p in recent], per_post=12)
+    for items in threads.values():
+        withhold_removed(principal(request), items)
     return render(request, "official.html", {"o": facts, "charts": charts, "accounts": accounts, "recent": recent,
                                              "threads": threads, "metrics_available": rank["metrics_available"]})
 

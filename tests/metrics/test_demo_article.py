@@ -129,3 +129,30 @@ def test_demo_ranking_positive_example_first(demo_metrics):
     ranked = sorted((o for o in d.values() if o["rank"] is not None), key=lambda o: o["rank"])
     assert ranked[0]["official_id"] == "akhmetov"
     assert all(o["why"] for o in d.values())
+
+
+def test_the_invented_removing_page_is_found_and_no_other(demo_metrics):
+    """demo/generate.py REMOVING: one page loses 30 % of complaints within hours, 3 % of praise; elsewhere 2 % of
+    everything vanishes later (authors' own removals). The method names that page only."""
+    from demo.generate import REMOVING
+
+    _, d = demo_metrics
+    claimed = {oid for oid, o in d.items() if o["removals"]["state"] == "criticism_removed_more"}
+    assert claimed == set(REMOVING)
+    r = d["kulginov"]["removals"]
+    assert r["criticism_to_praise"] > 2 and r["criticism_median_hours"] < 12
+    assert r["removed_with_parent"] > 0  # replies vanish with their thread and are not counted twice
+    assert all(d[oid]["removals"]["state"] in ("no_difference", "too_few", "not_checked") for oid in d
+               if oid not in REMOVING)
+
+
+def test_the_invented_campaign_is_found_and_nothing_else(demo_metrics):
+    """demo/generate.py CAMPAIGNS: a dozen accounts praise one page in bursts with four edited phrases."""
+    from demo.generate import CAMPAIGNS
+
+    _, d = demo_metrics
+    targets = {official for official, _ in CAMPAIGNS}
+    assert {oid for oid, o in d.items() if o["coordination"]["state"] == "suspected"} == targets
+    for oid in targets:
+        c = d[oid]["coordination"]
+        assert c["suspected"] >= 60 and c["positive_share_without"] < c["positive_share"]
