@@ -115,12 +115,12 @@ def enqueue_imports(db_url: str, paths: Iterable[str | Path], *, format_id: str 
                     account_id: str | None = None, skip_bad: bool = False, strict: bool = False,
                     publisher: Publisher | None = None) -> list[JobRef]:
     """One import job per file (folders expanded here); workers must see the same paths (shared storage)."""
-    from akimwatch.ingest import expand_paths
+    from akimwatch.ingest import expand_targets
 
     require_shared_store(db_url)
     publisher = publisher or Publisher()
-    return [publisher.send("import", [db_url, str(p.resolve()), format_id, account_id, skip_bad, strict],
-                           label=p.name) for p in expand_paths(paths)]
+    return [publisher.send("import", [db_url, str(t.path.resolve()), format_id, account_id, skip_bad, strict,
+                                      t.in_folder], label=t.path.name) for t in expand_targets(paths)]
 
 
 def schedule_tick(engine: Engine, db_url: str, *, account_id: str | None = None, platform: str | None = None,

@@ -179,14 +179,19 @@ def analyze_batch(self: Task, db_url: str, kind: str, ids: list[int], failures: 
 
 @app.task(bind=True, name="akimwatch.jobs.import_file")
 def import_file(self: Task, db_url: str, path: str, format_id: str | None = None, account_id: str | None = None,
-                skip_bad: bool = False, strict: bool = False, failures: int = 0) -> str:
-    """Import one export file in one transaction; a file that cannot be imported is not retried."""
+                skip_bad: bool = False, strict: bool = False, in_folder: bool = False, failures: int = 0) -> str:
+    """Import one export file in one transaction; a file that cannot be imported is not retried.
+
+    ``in_folder``: the file was found in a folder, so one of no known format is passed over (as in-process),
+    not a failure."""
 
     def body() -> str | None:
         from akimwatch.ingest import import_file as import_one
 
         result = import_one(_engine(db_url), Path(path), format_id=format_id, account_id=account_id,
-                            skip_bad=skip_bad, strict=strict)
+                            skip_bad=skip_bad, strict=strict, in_folder=in_folder)
+        if result.not_imported:
+            return None
         return None if result.ok else (result.error or f"{path}: import failed")
 
     return run_job(self, body, retry=False)

@@ -169,8 +169,13 @@ def test_poison_job_ends_in_dead_letter_queue(cluster, tmp_path):
         enqueue_harvest(cluster.engine, cluster.db_url, publisher=cluster.publisher())
         wait_until(lambda: all_done(cluster), 60, "the harvest jobs")
     assert fake.count(2) == 3  # the first try and two retries, then no more
-    out = subprocess.run([AKIMWATCH, "status", "--json", "--jobs", "--db", cluster.db_url], env=cluster.env,
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    def status() -> str:
+        return subprocess.run([AKIMWATCH, "status", "--json", "--jobs", "--db", cluster.db_url], env=cluster.env,
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+
+    # the broker moves the rejected message to the dead-letter queue just after the job records its failure
+    wait_until(lambda: json.loads(status())["jobs"].get("dead_letters"), 30, "the dead letter")
+    out = status()
     jobs = json.loads(out)["jobs"]
     assert [d["args"][1] for d in jobs["dead_letters"]] == ["vk-2"]
     assert jobs["dead_letters"][0]["from_queue"] == f"{cluster.namespace}.harvest"
