@@ -380,8 +380,9 @@ def _demo_report(result) -> Path:
 
 
 def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
-    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
-    from akimwatch.analysis.voice import run_voice
+    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking.
+
+    ``run_analysis`` labels voice too (a registered analyzer); without it the metrics classify voice on the fly."""
     from akimwatch.metrics import compute_metrics
     from akimwatch.reports.tables import render_rank_table
 
@@ -393,7 +394,6 @@ def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
     else:
         with err.status(f"разметка комментариев ({tier})…"):
             run_analysis(engine, progress=False, tier=tier)
-    run_voice(engine)
     render_rank_table(out, compute_metrics(engine), demo=True)
 
 
