@@ -766,10 +766,6 @@ def user_add(
     console.print(f"user {name} added with role {role}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
 TierOption = Annotated[str, typer.Option(
     "--tier", help="fast: linear heads, thousands of texts/s; accurate: multilingual encoder, reads Kazakh "
                    "(default).")]
@@ -875,3 +871,7 @@ def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_
     from akimwatch.analysis.artifacts import MODELS_DIR
 
     (MODELS_DIR / "tiers_metrics.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
