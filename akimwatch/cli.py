@@ -31,6 +31,13 @@ DistributedOption = Annotated[bool, typer.Option(
                           "PostgreSQL store and the broker (docs/deploy.md).")]
 
 
+def _fail(message: str, code: int = 2, *, head: str = "error") -> NoReturn:
+    """The one way a command stops on a problem: one line «error <what and where>» on stderr, then exit ``code``
+    (2: arguments, configuration or store; 1: the work itself failed)."""
+    err.print(f"[red]{head}[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
 @functools.cache
 def _open(db: str | None, create: bool):
     from akimwatch.store import open_store
@@ -49,8 +56,7 @@ def _engine(db: str | None, *, create: bool = False):
     try:
         return _open(db, create)
     except StoreUnavailable as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc), head="error:")
 
 
 @app.callback()
@@ -68,11 +74,9 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 def _require_file(path: Path) -> None:
     """A missing file is one line, the same for every command that reads one."""
     if not path.exists():
-        err.print(f"error {path}: no such file", markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"{path}: no such file")
     if path.is_dir():
-        err.print(f"error {path}: is a folder, not a file", markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"{path}: is a folder, not a file")
 
 
 @registry_app.command("check")
@@ -136,11 +140,8 @@ def import_(
     try:
         zone = local_zone(timezone)
     except ValueError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
-    if distributed:
-        _require_shared_store(db)
-    engine = _engine(db, create=True)
+        _fail(str(exc))
+    engine = _store_to_fill(db, distributed)
     fail_abandoned_runs(engine)
     if registry:
         registry_load(registry, db)
@@ -232,8 +233,7 @@ def _store_busy(engine, path: Path) -> NoReturn:
     message = (f"{path}: the store is locked by another writer (waited {sqlite_busy_ms() / 1000:g} s); "
                "nothing from this file was saved — run the import again when the other writer has finished")
     fail_running_run(engine, str(path), message)
-    err.print(f"[red]error[/red] {escape(message)}", highlight=False)
-    raise typer.Exit(1)
+    _fail(message, 1)
 
 
 @app.command("status")
@@ -286,33 +286,34 @@ def _jobs_configured() -> bool:
     try:
         return jobs_configured()
     except JobsConfigError as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
 
 
-def _require_shared_store(db: str | None) -> None:
-    """--distributed: refuse a local SQLite store before anything is created."""
-    from akimwatch.jobs.enqueue import DistributedError, require_shared_store
-    from akimwatch.store.engine import resolve_db_url
+def _store_to_fill(db: str | None, distributed: bool):
+    """The engine of a command that fills the store (created if missing); with --distributed the store must be a
+    shared PostgreSQL one, refused before anything is created."""
+    if distributed:
+        from akimwatch.jobs.enqueue import require_shared_store
 
-    try:
-        require_shared_store(resolve_db_url(db))
-    except DistributedError as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _to_workers(require_shared_store, db)
+    return _engine(db, create=True)
 
 
-def _report_enqueued(what: str, send, db: str | None) -> None:
-    """Publish the jobs of a --distributed command and say how many went where, in one line."""
+def _to_workers(send, db: str | None):
+    """``send(store URL)`` for the workers (publish jobs, check the store); its expected errors are one line."""
     from akimwatch.jobs.enqueue import DistributedError
     from akimwatch.jobs.settings import JobsConfigError
     from akimwatch.store.engine import resolve_db_url
 
     try:
-        refs = send(resolve_db_url(db))
+        return send(resolve_db_url(db))
     except (DistributedError, JobsConfigError, ValueError) as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
+
+
+def _report_enqueued(what: str, send, db: str | None) -> None:
+    """Publish the jobs of a --distributed command and say how many went where, in one line."""
+    refs = _to_workers(send, db)
     console.print(f"queued {len(refs):,} {what} job(s) for the workers; follow them with `akimwatch status --jobs`",
                   highlight=False)
 
@@ -337,8 +338,7 @@ def demo(dir: Annotated[Path, typer.Option(
                 f"импорт демо-данных… {path.name}: {_count(res.counts['posts'], 'post')}, "
                 f"{_count(res.counts['comments'], 'comment')}"))
     except DemoError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(str(exc), 1)
     regions = kz_regions()
     table = Table(title=f"Акимы в соцсетях — {DEMO_MARK}", caption="IG — Instagram, FB — Facebook, X — Twitter; "
                   "даты — по времени Алматы")
@@ -380,8 +380,9 @@ def _demo_report(result) -> Path:
 
 
 def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
-    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking."""
-    from akimwatch.analysis.voice import run_voice
+    """After the demo import: label (when the analysis package is installed), compute metrics, print the ranking.
+
+    ``run_analysis`` labels voice too (a registered analyzer); without it the metrics classify voice on the fly."""
     from akimwatch.metrics import compute_metrics
     from akimwatch.reports.tables import render_rank_table
 
@@ -393,7 +394,6 @@ def _demo_rank(out: Console, db_path: Path, tier: str = "accurate") -> None:
     else:
         with err.status(f"разметка комментариев ({tier})…"):
             run_analysis(engine, progress=False, tier=tier)
-    run_voice(engine)
     render_rank_table(out, compute_metrics(engine), demo=True)
 
 
@@ -416,15 +416,13 @@ def _metrics(db: str | None, period: str | None, official: list[str] | None, con
         cfg = load_config(config)
         prd = parse_period(period)
     except ValueError as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     engine = _engine(db)
     run_voice(engine)
     try:
         return compute_metrics(engine, prd, official or None, cfg)
     except KeyError as exc:
-        err.print(f"error {exc.args[0]}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(exc.args[0])
 
 
 LangOption = Annotated[str, typer.Option("--lang", help="ru (default), kk or en.")]
@@ -439,8 +437,7 @@ def metrics(db: DbOption = None, period: PeriodOption = None, official: Official
     from akimwatch.store.queries import is_demo_store
 
     if format not in ("table", "json", "csv"):
-        err.print(f"error --format must be table, json or csv (got {format!r})", markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"--format must be table, json or csv (got {format!r})")
     _lang(lang)
     data = _metrics(db, period, official, config)
     demo = is_demo_store(_engine(db))
@@ -474,8 +471,7 @@ def _lang(lang: str) -> str:
 
     problem = language_error(lang)
     if problem:
-        err.print(f"error --lang: {problem}", markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"--lang: {problem}")
     return lang
 
 
@@ -499,11 +495,9 @@ def report(db: DbOption = None, period: PeriodOption = None, official: OfficialO
         with err.status("writing the report…"):
             path = render_report(_engine(db), prd, official or None, lang, format, out, config=cfg)
     except (ValueError, ReportError) as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except KeyError as exc:
-        err.print(f"error {exc.args[0]}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
+    except KeyError as exc:  # an unknown --official: the message names the close ids
+        _fail(exc.args[0])
     console.print(f"report: {path}", highlight=False)
 
 
@@ -530,8 +524,7 @@ def _since(value: str | None):
     try:
         return parse_iso_utc(value if "T" in value else f"{value}T00:00:00+00:00", "--since")
     except Exception:  # noqa: BLE001 - any parse failure is the same user error
-        err.print(f"--since {value!r} is not a date like 2024-05-01 or 2024-05-01T12:00:00+05:00")
-        raise typer.Exit(2) from None
+        _fail(f"--since {value!r} is not a date like 2024-05-01 or 2024-05-01T12:00:00+05:00")
 
 
 def _harvest_table(results) -> Table:
@@ -568,9 +561,7 @@ def harvest_(
     """
     from akimwatch.harvest.schedule import harvest
 
-    if distributed:
-        _require_shared_store(db)
-    engine = _engine(db, create=True)
+    engine = _store_to_fill(db, distributed)
     if distributed:
         from akimwatch.jobs.enqueue import enqueue_harvest
 
@@ -590,8 +581,7 @@ def harvest_(
             results = harvest(engine, account_id=account, platform=platform, since=_since(since), full=full,
                               on_page=on_page)
         except ValueError as exc:
-            err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-            raise typer.Exit(1) from None
+            _fail(str(exc), 1)
     console.print(_harvest_table(results))
     _print_harvest_errors(results)
     failed = sum(1 for r in results if not r.ok)
@@ -617,11 +607,8 @@ def schedule_(
     try:
         interval = parse_every(every)
     except ValueError as exc:
-        err.print(f"[red]error[/red] --every: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
-    if distributed:
-        _require_shared_store(db)
-    engine = _engine(db, create=True)
+        _fail(f"--every: {exc}")
+    engine = _store_to_fill(db, distributed)
     if distributed:
         _schedule_distributed(engine, db, interval, once, account, platform)
         return
@@ -645,16 +632,10 @@ def schedule_(
 def _schedule_distributed(engine, db: str | None, interval, once: bool, account: str | None,
                           platform: str | None) -> None:
     """Each tick: harvest jobs for the watch list, analysis jobs for what is unlabelled, alerts checked here."""
-    from akimwatch.jobs.enqueue import DistributedError, schedule_tick
-    from akimwatch.jobs.settings import JobsConfigError
-    from akimwatch.store.engine import resolve_db_url
+    from akimwatch.jobs.enqueue import schedule_tick
 
     def tick() -> None:
-        try:
-            summary = schedule_tick(engine, resolve_db_url(db), account_id=account, platform=platform)
-        except (DistributedError, JobsConfigError, ValueError) as exc:
-            err.print(f"error {exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
+        summary = _to_workers(lambda url: schedule_tick(engine, url, account_id=account, platform=platform), db)
         console.print(f"{summary['started_utc']:%Y-%m-%d %H:%M} UTC: queued {summary['harvest']} harvest and "
                       f"{summary['analysis']} analysis job(s), {summary['alerts']} alert(s)"
                       + ("" if once else f"; next in {interval}"), highlight=False)
@@ -692,24 +673,18 @@ def worker(
     names = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = [q for q in names if q not in QUEUES]
     if unknown or not names:
-        err.print(f"error --queues: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}",
-                  markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"--queues: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}")
     if pool not in ("prefork", "solo", "threads"):
-        err.print(f"error --pool must be prefork, solo or threads (got {pool!r})", markup=False, highlight=False)
-        raise typer.Exit(2)
+        _fail(f"--pool must be prefork, solo or threads (got {pool!r})")
     try:
         from akimwatch.jobs.app import ensure_queues, get_app
 
         celery = get_app()
         ensure_queues(celery)
     except JobsConfigError as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - broker unreachable: one line
-        err.print(f"error cannot reach the job broker ({type(exc).__name__}: {exc}); check AKIMWATCH_BROKER_URL",
-                  markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(f"cannot reach the job broker ({type(exc).__name__}: {exc}); check AKIMWATCH_BROKER_URL")
     settings = celery.akimwatch_settings
     celery.worker_main(["worker", "-Q", ",".join(settings.queue(q) for q in names),
                         "-c", str(concurrency or os.cpu_count() or 1), "-P", pool, "--loglevel", loglevel,
@@ -747,8 +722,7 @@ def serve(
         load_config()
         WebConfig.from_env()
     except ValueError as exc:
-        err.print(f"error {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     engine = _engine(db)
     engine.dispose()
     console.print(f"akimwatch dashboard: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
@@ -788,13 +762,8 @@ def user_add(
                 role = "admin"
             add_user(conn, name, password, role, now=datetime.now(UTC))
     except ValueError as exc:
-        err.print(f"error {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(str(exc), 1)
     console.print(f"user {name} added with role {role}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
 
 
 TierOption = Annotated[str, typer.Option(
@@ -806,8 +775,7 @@ def _check_tier(tier: str) -> str:
     from akimwatch.analysis.base import TIERS
 
     if tier not in TIERS:
-        err.print(f"error --tier {tier!r}: choose one of {', '.join(TIERS)}", highlight=False)
-        raise typer.Exit(2)
+        _fail(f"--tier {tier!r}: choose one of {', '.join(TIERS)}")
     return tier
 
 
@@ -825,9 +793,8 @@ def analyze(db: DbOption = None,
     engine = _engine(db)
     if distributed:
         if since or relabel or tier != "accurate":
-            err.print("error --distributed labels what the current accurate versions have not labelled; --since, "
-                      "--relabel and --tier run in-process only", markup=False, highlight=False)
-            raise typer.Exit(2)
+            _fail("--distributed labels what the current accurate versions have not labelled; --since, "
+                  "--relabel and --tier run in-process only")
         from akimwatch.jobs.enqueue import enqueue_analysis
 
         _report_enqueued("analysis", lambda url: enqueue_analysis(engine, url), db)
@@ -848,14 +815,11 @@ def classify(
     from akimwatch.analysis.classify import ClassifyInputError, classify_csv
 
     _check_tier(tier)
-    if not input.exists():
-        err.print(f"{input}: file does not exist")
-        raise typer.Exit(1)
+    _require_file(input)
     try:
         result = classify_csv(input, text_column, output, tier=tier)
     except ClassifyInputError as exc:
-        err.print(f"error {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(str(exc), 1)
     console.print(f"{result['rows']:,} rows labelled → {result['output']}"
                   + (f" ({result['encoding_fallback_lines']} lines not UTF-8, decoded as cp1251)"
                      if result["encoding_fallback_lines"] else ""), highlight=False)
@@ -907,3 +871,7 @@ def eval_(data: Annotated[Path | None, typer.Option("--data", envvar="AKIMWATCH_
     from akimwatch.analysis.artifacts import MODELS_DIR
 
     (MODELS_DIR / "tiers_metrics.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

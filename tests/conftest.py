@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 import os
 import uuid
 from pathlib import Path
@@ -102,14 +103,23 @@ def _shared_objects() -> tuple:
     return (require_sample, real_samples, require_shared, SHARED, FORMATS)
 
 
+def _globals_read(code) -> set[str]:
+    """The global names a code object (and every function, lambda or comprehension inside it) loads; not
+    ``co_names``, which also holds attribute names (``module.FORMATS`` is not our FORMATS)."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            names |= _globals_read(const)
+    return names
+
+
 def _reads_shared(func, module_globals: dict, seen: set) -> bool:
     """Whether a test function (or a helper or fixture of the test suite it calls) reaches ../shared/data."""
     code = getattr(func, "__code__", None)
     if code is None or code in seen:
         return False
     seen.add(code)
-    names = set(code.co_names) | {n for c in code.co_consts if hasattr(c, "co_names") for n in c.co_names}
-    for name in names:
+    for name in _globals_read(code):
         target = getattr(func, "__globals__", module_globals).get(name)
         if name in _SHARED_READERS and any(target is ours for ours in _shared_objects()):
             return True

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from akimwatch.models import to_utc
 from akimwatch.privacy import mask_fields, mask_personal_data
 from akimwatch.store.queries import is_demo_store
-from akimwatch.store.report_queries import example_comments, freshness, post_links, weekly_posts
+from akimwatch.store.report_queries import example_comments, freshness, post_links, week_start, weekly_posts
 
 Period = tuple[datetime | None, datetime | None]
 
@@ -28,10 +28,6 @@ def _dt(value: Any) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return to_utc(value)
-
-
-def _week_start(d: date) -> date:
-    return d - timedelta(days=d.weekday())
 
 
 def build_report_data(engine: Engine, period: Period | None = None, official_ids: list[str] | None = None,
@@ -100,7 +96,7 @@ def _ensure_voice(engine: Engine) -> None:
 def _week_axis(start: datetime | None, end: datetime | None) -> list[date]:
     if not start or not end or end < start:
         return []
-    w, last = _week_start(start.date()), _week_start(end.date())
+    w, last = week_start(start.date()), week_start(end.date())
     out = []
     while w <= last:
         out.append(w)

@@ -32,36 +32,28 @@ def version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", version) if p != "")
 
 
+def _distinct(conn: Connection, col: Any, *where: ColumnElement[bool]) -> list[str]:
+    """The distinct values of an indexed column, walked one ``min(col) > last`` probe at a time (no scan)."""
+    out: list[str] = []
+    while True:
+        stmt = select(func.min(col)).where(*where)
+        if out:
+            stmt = stmt.where(col > out[-1])
+        value = conn.execute(stmt).scalar_one_or_none()
+        if value is None:
+            return out
+        out.append(value)
+
+
 def current_versions(conn: Connection, analyzers: Iterable[str] | None = None) -> Versions:
     """The current (newest, numerically compared) version of each analyzer present in ``labels``.
 
     Walks the (analyzer, version, value) index one distinct version at a time, so it costs a few index probes,
     not a scan of millions of label rows. ``analyzers`` None: every analyzer in the store.
     """
-    if analyzers is None:
-        names: list[str] = []
-        last_name: str | None = None
-        while True:
-            stmt = select(func.min(labels.c.analyzer))
-            if last_name is not None:
-                stmt = stmt.where(labels.c.analyzer > last_name)
-            last_name = conn.execute(stmt).scalar_one_or_none()
-            if last_name is None:
-                break
-            names.append(last_name)
-        analyzers = names
     out: Versions = {}
-    for name in analyzers:
-        versions: list[str] = []
-        last: str | None = None
-        while True:
-            stmt = select(func.min(labels.c.version)).where(labels.c.analyzer == name)
-            if last is not None:
-                stmt = stmt.where(labels.c.version > last)
-            last = conn.execute(stmt).scalar_one_or_none()
-            if last is None:
-                break
-            versions.append(last)
+    for name in _distinct(conn, labels.c.analyzer) if analyzers is None else analyzers:
+        versions = _distinct(conn, labels.c.version, labels.c.analyzer == name)
         if versions:
             out[name] = max(versions, key=version_key)
     return out

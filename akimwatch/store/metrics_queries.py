@@ -14,7 +14,6 @@ from sqlalchemy import Connection, and_, case, func, literal, select
 
 from akimwatch.models import PLATFORMS, UNCERTAIN, to_utc
 from akimwatch.store.labels import current_labels
-from akimwatch.store.save import dialect_insert
 from akimwatch.store.schema import (
     account_coverage,
     account_links,
@@ -22,7 +21,6 @@ from akimwatch.store.schema import (
     comments,
     follower_snapshots,
     import_runs,
-    labels,
     officials,
     post_mentions,
     posts,
@@ -131,18 +129,6 @@ def posts_ever(conn: Connection, account_ids: Sequence[str], before: datetime | 
     return {r[0]: int(r[1]) for r in conn.execute(stmt)}
 
 
-def unlabelled_posts(conn: Connection, analyzer: str, version: str, limit: int | None = None) -> list[tuple]:
-    """(id, text, is_repost) of posts without a label of this analyzer version."""
-    lab = labels.alias("l")
-    stmt = (select(posts.c.id, posts.c.text, posts.c.is_repost)
-            .select_from(posts.outerjoin(lab, and_(lab.c.item_kind == "post", lab.c.item_id == posts.c.id,
-                                                   lab.c.analyzer == analyzer, lab.c.version == version)))
-            .where(lab.c.item_id.is_(None)).order_by(posts.c.id))
-    if limit:
-        stmt = stmt.limit(limit)
-    return [tuple(r) for r in conn.execute(stmt)]
-
-
 def post_texts(conn: Connection, post_ids: Sequence[int]) -> dict[int, tuple[str | None, bool]]:
     out: dict[int, tuple[str | None, bool]] = {}
     ids = list(post_ids)
@@ -151,15 +137,6 @@ def post_texts(conn: Connection, post_ids: Sequence[int]) -> dict[int, tuple[str
                               .where(posts.c.id.in_(ids[i:i + 900]))):
             out[r[0]] = (r[1], bool(r[2]))
     return out
-
-
-def save_labels(conn: Connection, rows: list[dict[str, Any]]) -> int:
-    """Insert label rows; existing (item, analyzer, version) keys are left as they are."""
-    if not rows:
-        return 0
-    stmt = dialect_insert(conn, labels).on_conflict_do_nothing()
-    conn.execute(stmt, rows)
-    return len(rows)
 
 
 def comment_aggregates(conn: Connection, account_ids: Sequence[str], period: Period, label_versions: dict[str, str],

@@ -9,9 +9,10 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from akimwatch.models import to_utc
+from akimwatch.store.metrics_queries import _within
 from akimwatch.store.schema import comments, import_runs, posts
 
 Period = tuple[datetime | None, datetime | None]
@@ -20,17 +21,7 @@ EXAMPLES_PER_OFFICIAL = 3
 EXAMPLE_MIN_CHARS, EXAMPLE_MAX_CHARS = 25, 320
 
 
-def _within(col, period: Period):
-    start, end = period
-    conds = []
-    if start is not None:
-        conds.append(col >= start)
-    if end is not None:
-        conds.append(col < end)
-    return and_(*conds) if conds else and_(True)
-
-
-def _week_start(d: date) -> date:
+def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
@@ -42,7 +33,7 @@ def weekly_posts(conn, acc_ids: list[str], prd: Period) -> dict[str, dict[date, 
             .where(posts.c.account_id.in_(acc_ids), posts.c.deleted_utc.is_(None),
                    _within(posts.c.published_utc, prd)))
     for acc, ts in conn.execute(stmt):
-        out[acc][_week_start(to_utc(ts).date())] += 1
+        out[acc][week_start(to_utc(ts).date())] += 1
     return out
 
 

@@ -73,6 +73,9 @@ def test_the_newest_version_is_the_one_shown(sqlite_store):
                                        "value": "roads_traffic" if (r["analyzer"], r["item_id"]) == ("topic", 5)
                                        else r["value"]} for r in rows])
         assert current_versions(conn, ["topic", "comment_type"]) == {"topic": NEW, "comment_type": NEW}
+        analyzers = sorted({r["analyzer"] for r in rows})
+        assert analyzers == ["comment_type", "topic"] and current_versions(conn) == dict.fromkeys(analyzers, NEW)
+        assert current_versions(conn, ["topic", "never_ran"]) == {"topic": NEW}
     got = _everything(engine)
     assert dict(got["topics"]["totals"]).get("gas") is None
     assert dict(got["topics"]["totals"])["roads_traffic"] == 2
