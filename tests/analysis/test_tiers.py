@@ -139,3 +139,14 @@ def test_annotated_v2_split_keeps_near_duplicates_together():
         assert split_of.setdefault(r["group"], r["split"]) == r["split"], r["id"]
         key = "".join(ch for ch in r["text"].lower() if ch.isalpha())
         assert letters.setdefault(key, r["split"]) == r["split"], r["text"]
+
+
+def test_evaluation_path_applies_the_type_rules_too():
+    """evaluate_all scores heads.head_labels: it must see the same guide rules as the analyzers (what users get)."""
+    from akimwatch.analysis.heads import head_labels
+    from akimwatch.analysis.text import clean
+
+    texts = [clean("Осы жолды биыл жөндеуіңізді сұраймыз. Рахмет!"), clean("Дұрыс айтасыз")]
+    labs = head_labels("comment_type", texts)
+    assert labs[0].value == "request" and labs[0].extra["rule"] == "kk_ask"
+    assert labs[1].value != "complaint"
