@@ -24,7 +24,7 @@ from akimwatch.analysis.artifacts import MODELS_DIR
 from akimwatch.analysis.base import Batch, Label
 from akimwatch.analysis.encoder import ENCODER_ID
 from akimwatch.analysis.heads import TOPIC_RULES_VERSION, fast_scores, labels_from_probs
-from akimwatch.analysis.rules import TYPE_RULES_VERSION, apply_type_rules
+from akimwatch.analysis.rules import TYPE_RULES_VERSION
 from akimwatch.models import UNCERTAIN
 
 SUFFIX = ".e5.npz"
@@ -150,8 +150,6 @@ def kazakh_rows(batch: Batch) -> np.ndarray:
 def labels_with_abstention(name: str, head: AccurateHead, probs: np.ndarray, batch: Batch) -> list[Label]:
     """Rule-adjusted labels; a top probability under the head's threshold becomes ``uncertain``."""
     out = labels_from_probs(name, head.classes, probs, batch.cleaned)
-    if name == "comment_type":
-        out = apply_type_rules(batch.cleaned, out)
     final = []
     for lab in out:
         if lab.confidence < head.threshold and lab.value != UNCERTAIN:

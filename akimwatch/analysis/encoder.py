@@ -160,7 +160,12 @@ def shared_encoder() -> Encoder:
 
 
 def use_disk_cache(directory: Path) -> Encoder:
-    """Make the shared encoder read and fill a disk cache (training and evaluation runs, never the product)."""
-    global _shared
-    _shared = Encoder(disk_cache=directory)
-    return _shared
+    """Make the shared encoder read and fill a disk cache (training and evaluation runs, never the product).
+
+    The shared encoder keeps its loaded model and memory: training then evaluating in one process loads the
+    model once and reads the cache's shards once."""
+    enc = shared_encoder()
+    directory = Path(directory).resolve()
+    if enc.disk is None or enc.disk.dir.resolve() != directory:
+        enc.disk = DiskCache(directory)
+    return enc

@@ -57,6 +57,8 @@ def head_labels(name: str, cleaned: list[str], x=None, head=None) -> list[Label]
 
 
 def labels_from_probs(name: str, classes: list[str], probs, cleaned: list[str]) -> list[Label]:
+    """Labels from one head's probabilities with the guide's rules applied (gas and zoo topics, Kazakh asks and
+    agreement for the comment type): both tiers and the evaluations go through here."""
     top = probs.argmax(axis=1)
     out: list[Label] = []
     for i, text in enumerate(cleaned):
@@ -83,6 +85,10 @@ def labels_from_probs(name: str, classes: list[str], probs, cleaned: list[str]) 
             value = "other" if name == "comment_type" else ("none" if name == "topic" else "neutral")
             conf = 1.0
         out.append(Label(value, round(conf, 4), extra))
+    if name == "comment_type":
+        from akimwatch.analysis.rules import apply_type_rules
+
+        out = apply_type_rules(cleaned, out)
     return out
 
 
@@ -113,11 +119,6 @@ def fast_scores(name: str, batch) -> np.ndarray:
 
 def fast_labeller(name: str):
     def label_batch(batch) -> list[Label]:
-        out = labels_from_probs(name, cached_head(name).classes, fast_probs(name, batch), batch.cleaned)
-        if name == "comment_type":
-            from akimwatch.analysis.rules import apply_type_rules
-
-            out = apply_type_rules(batch.cleaned, out)
-        return out
+        return labels_from_probs(name, cached_head(name).classes, fast_probs(name, batch), batch.cleaned)
 
     return label_batch

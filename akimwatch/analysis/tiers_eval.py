@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from akimwatch.analysis import datasets as d
+from akimwatch.analysis.accurate import best_guess
 from akimwatch.analysis.base import Batch, label_batch
 from akimwatch.analysis.corpora import heldout_sets, seed_kk_examples
 from akimwatch.models import UNCERTAIN
@@ -70,12 +71,6 @@ def ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, l
     return round(float(total), 4), table
 
 
-def _guess(lab) -> str:
-    if lab.value == UNCERTAIN and lab.extra:
-        return str(lab.extra.get("guess", UNCERTAIN))
-    return lab.value
-
-
 def _labels(texts: list[str], name: str, tier: str):
     return label_batch(Batch(list(texts)), [name], tier)[name]
 
@@ -105,7 +100,7 @@ def evaluate_tier(tier: str, data_dir: str | Path | None = None, log: Log = prin
     def labelled(name: str, field: str, rows: list[dict], key: str):
         labs = _labels([r["text"] for r in rows], name, tier)
         y = [r[field] for r in rows]
-        pred = [_guess(lab) for lab in labs]
+        pred = [best_guess(lab) for lab in labs]
         fig[key] = figure(y, pred)
         conf = np.array([lab.confidence for lab in labs])
         correct = np.array([a == b for a, b in zip(pred, y, strict=True)])
@@ -138,14 +133,14 @@ def evaluate_tier(tier: str, data_dir: str | Path | None = None, log: Log = prin
     log(f"[{tier}] topic on Kursk")
     kt = held["kursk_test_topic"]
     labs = _labels([e.text for e in kt], "topic", tier)
-    y, pred = [e.label for e in kt], [_guess(lab) for lab in labs]
+    y, pred = [e.label for e in kt], [best_guess(lab) for lab in labs]
     fig["topic / Kursk test (mapped)"] = figure(y, pred)
     fig["topic / Kursk test (mapped), accuracy"] = figure(y, pred, "accuracy")
 
     log(f"[{tier}] sentiment corpora")
     rt = held["rusentiment_test"]
     labs = _labels([e.text for e in rt], "sentiment", tier)
-    fig["sentiment / RuSentiment test, 3 classes"] = figure([e.label for e in rt], [_guess(lab) for lab in labs])
+    fig["sentiment / RuSentiment test, 3 classes"] = figure([e.label for e in rt], [best_guess(lab) for lab in labs])
     kv = held["kazsandra_valid"]
     fig["sentiment / KazSAnDRA valid, polarity"] = figure(
         [e.label for e in kv], polarity(tier, [e.text for e in kv])

@@ -27,7 +27,7 @@ from akimwatch.analysis import datasets as d
 from akimwatch.analysis.accurate import save_accurate_head, softmax_t
 from akimwatch.analysis.artifacts import MODELS_DIR
 from akimwatch.analysis.corpora import seed_kk_examples, training_sets
-from akimwatch.analysis.encoder import ENCODER_ID, Encoder
+from akimwatch.analysis.encoder import ENCODER_ID, use_disk_cache
 
 ACCURATE_VERSION = "2026.12-3"
 CACHE_DIR = d.REPO_ROOT / "training" / ".cache" / "embeddings"
@@ -61,10 +61,10 @@ def annotated_examples(split: str, field: str) -> list[d.Example]:
 
 
 class Embedder:
-    """Embeddings through the disk cache (encodes only what the cache lacks)."""
+    """Embeddings through the disk cache (encodes only what the cache lacks), on the process-wide encoder."""
 
     def __init__(self, cache_dir: Path = CACHE_DIR):
-        self.encoder = Encoder(disk_cache=cache_dir)
+        self.encoder = use_disk_cache(cache_dir)
 
     def __call__(self, examples: list[d.Example]) -> np.ndarray:
         return self.encoder.encode([e.text for e in examples])
@@ -272,7 +272,6 @@ def fuse_with_fast(log: Log = print, out_dir: Path = MODELS_DIR) -> dict:
     from akimwatch.analysis.accurate import kazakh_rows, load_accurate_head, save_accurate_head
     from akimwatch.analysis.artifacts import cached_head
     from akimwatch.analysis.base import Batch
-    from akimwatch.analysis.encoder import use_disk_cache
     from akimwatch.analysis.heads import fast_scores
 
     use_disk_cache(CACHE_DIR)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from akimwatch.analysis.base import ANALYZERS, Analyzer, Label, get_analyzer
-from akimwatch.analysis.heads import label_all
+from akimwatch.analysis.base import ANALYZERS, TIERS, Analyzer, Label, get_analyzer, label_all
 from akimwatch.analysis.language import detect
 
 
@@ -22,15 +21,17 @@ def test_unknown_analyzer_names_the_known_ones():
         get_analyzer("mood", "fast")
 
 
-def test_article_request_about_the_zoo():
-    out = label_all(["Прошу рассмотреть закрытие зоопарка, как это начали делать в разных странах"])
+@pytest.mark.parametrize("tier", TIERS)
+def test_article_request_about_the_zoo(tier):
+    out = label_all(["Прошу рассмотреть закрытие зоопарка, как это начали делать в разных странах"], tier)
     assert out["comment_type"][0].value == "request"
     assert out["topic"][0].value == "animals_zoo"
     assert out["language"][0].value == "ru"
 
 
-def test_article_praise():
-    out = label_all(["Крутой аким. Самый лучший, много что сделал для Уральска"])
+@pytest.mark.parametrize("tier", TIERS)
+def test_article_praise(tier):
+    out = label_all(["Крутой аким. Самый лучший, много что сделал для Уральска"], tier)
     assert out["comment_type"][0].value == "gratitude"
     assert out["sentiment"][0].value == "positive"
 
@@ -60,12 +61,14 @@ def test_language(text, lang):
         ("Огромные ямы на дороге, машины ломаются", "topic", "roads_traffic"),
     ],
 )
-def test_municipal_examples(text, field, value):
-    assert label_all([text])[field][0].value == value
+@pytest.mark.parametrize("tier", TIERS)
+def test_municipal_examples(text, field, value, tier):
+    assert label_all([text], tier)[field][0].value == value
 
 
-def test_labels_have_confidence_and_extra():
-    out = label_all(["Нет отопления и горячей воды в доме уже неделю, прошу разобраться"])
+@pytest.mark.parametrize("tier", TIERS)
+def test_labels_have_confidence_and_extra(tier):
+    out = label_all(["Нет отопления и горячей воды в доме уже неделю, прошу разобраться"], tier)
     for name in ANALYZERS:
         lab = out[name][0]
         assert isinstance(lab, Label)
@@ -73,8 +76,9 @@ def test_labels_have_confidence_and_extra():
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "а" * 100_000, "http://x.y/z @user", "🙂" * 50])
-def test_odd_inputs_get_sane_labels(text):
-    out = label_all([text])
+@pytest.mark.parametrize("tier", TIERS)
+def test_odd_inputs_get_sane_labels(text, tier):
+    out = label_all([text], tier)
     assert {k: len(v) for k, v in out.items()} == dict.fromkeys(ANALYZERS, 1)
     assert out["topic"][0].value in get_topics()
 

